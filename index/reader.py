@@ -1,0 +1,112 @@
+"""An opened index: the query-time view of one index folder (dense and lexical search, spans)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from index.errors import IndexFormatError
+from index.lexical import LexicalIndex
+from index.store import ArticleRecord, read_faiss, read_index_data, read_lexical, read_manifest
+
+_HNSW_EF_SEARCH = 128
+
+
+class OpenIndex:
+    """A loaded index, read-only and safe to share between threads."""
+
+    def __init__(self, folder: Path) -> None:
+        data = read_index_data(folder)
+        self.folder = folder
+        self.version = folder.resolve().name
+        self.manifest: dict[str, Any] = data.manifest
+        self.articles: list[ArticleRecord] = data.articles
+        self.chunk_rows = data.chunk_rows
+        self.sentence_rows = data.sentence_rows
+        self.sentence_vectors = data.sentence_vectors
+        self._faiss = read_faiss(folder, len(data.chunk_rows))
+        if hasattr(self._faiss, "hnsw"):
+            self._faiss.hnsw.efSearch = _HNSW_EF_SEARCH
+        self._lexical = read_lexical(folder, len(data.chunk_rows))
+
+    @property
+    def n_articles(self) -> int:
+        """How many articles the index holds."""
+        return len(self.articles)
+
+    @property
+    def n_chunks(self) -> int:
+        """How many chunks the index holds."""
+        return len(self.chunk_rows)
+
+    def dense_search(
+        self, question_vector: NDArray[np.float32], k: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """The `k` chunks nearest the (normalised) question vector, with cosine scores."""
+        if self.n_chunks == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        scores, ids = self._faiss.search(question_vector.reshape(1, -1), min(k, self.n_chunks))
+        keep = ids[0] >= 0
+        return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
+
+    def lexical_search(
+        self, tokens: list[str], k: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """The `k` best chunks by BM25 for already tokenized query terms."""
+        return self._lexical.search(tokens, k)
+
+    def idf(self, term: str) -> float:
+        """BM25 inverse document frequency of a stemmed term over the chunks."""
+        return self._lexical.idf(term)
+
+    def chunk_sentences(self, chunk_id: int) -> range:
+        """Ids of the sentences that make up a chunk."""
+        row = self.chunk_rows[chunk_id]
+        return range(int(row[3]), int(row[4]) + 1)
+
+    def chunk_article(self, chunk_id: int) -> int:
+        """Position of a chunk's article in `articles`."""
+        return int(self.chunk_rows[chunk_id][0])
+
+    def sentence_span(self, sentence_id: int) -> tuple[int, int, int]:
+        """(article position, char start, char end) of a sentence."""
+        a, s, e = self.sentence_rows[sentence_id]
+        return int(a), int(s), int(e)
+
+    def sentence_text(self, sentence_id: int) -> str:
+        """The verbatim text of a sentence."""
+        a, s, e = self.sentence_span(sentence_id)
+        return self.articles[a].text[s:e]
+
+    def chunk_text(self, chunk_id: int) -> str:
+        """The verbatim text of a chunk."""
+        a, s, e = (int(x) for x in self.chunk_rows[chunk_id][:3])
+        return self.articles[a].text[s:e]
+
+
+def load_index(folder: Path, *, expected_fingerprint: str | None = None) -> OpenIndex:
+    """Open the index in `folder`.
+
+    Raises:
+        IndexNotFound: there is no index.
+        IndexFormatError: it is damaged, of another format, or built with another model.
+    """
+    manifest = read_manifest(folder)
+    if expected_fingerprint and manifest.get("model_fingerprint") != expected_fingerprint:
+        raise IndexFormatError(
+            f"The index at {folder} was built with another model ({manifest.get('model')}); "
+            "run `newsdesk index build` to rebuild it with the configured one."
+        )
+    return OpenIndex(folder)
+
+
+def index_size_bytes(folder: Path) -> int:
+    """Bytes on disk of the index files."""
+    root = folder.resolve()
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+
+
+

@@ -1,0 +1,3 @@
+"""newsdesk: answers questions about news articles with verbatim, cited quotes."""
+
+__all__: list[str] = []

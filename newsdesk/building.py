@@ -1,0 +1,65 @@
+"""Wiring for index builds: settings to build options, a progress bar on stderr."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from index import BuildOptions, BuildSummary, SentenceEmbedder, build_index
+from newsdesk.settings import Settings
+
+
+class _Progress:
+    """A tqdm bar on stderr per phase, shown only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self._bars: dict[str, Any] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = self._bars.get(phase)
+        if bar is None:
+            bar = tqdm(total=total, desc=phase, unit=" chunks" if phase == "embedding" else " articles",
+                       file=sys.stderr, disable=None, leave=False)
+            self._bars[phase] = bar
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self._bars.values():
+            bar.close()
+
+
+def build_options(settings: Settings, *, rebuild: bool = False) -> BuildOptions:
+    """The build options the settings ask for."""
+    return BuildOptions(
+        chunk_tokens=settings.newsdesk_chunk_tokens,
+        overlap_tokens=settings.newsdesk_chunk_overlap,
+        ann_threshold=settings.newsdesk_ann_threshold,
+        rebuild=rebuild,
+    )
+
+
+def run_build(
+    settings: Settings,
+    *,
+    corpus: Path | None = None,
+    index_dir: Path | None = None,
+    rebuild: bool = False,
+    embedder: SentenceEmbedder | None = None,
+    show_progress: bool = True,
+) -> BuildSummary:
+    """Build the index the settings point at (or the given folders)."""
+    progress = _Progress() if show_progress else None
+    try:
+        return build_index(
+            corpus or settings.newsdesk_corpus_dir,
+            index_dir or settings.newsdesk_index_dir,
+            embedder or SentenceEmbedder(settings.newsdesk_model),
+            build_options(settings, rebuild=rebuild),
+            progress=progress,
+        )
+    finally:
+        if progress:
+            progress.close()

@@ -1,0 +1,152 @@
+"""The `newsdesk` command line: thin commands that parse, call the library, and print."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from index import NewsdeskError
+from newsdesk.settings import Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(func: F) -> F:
+    """Turn a `NewsdeskError` into one clear line on stderr and a non-zero exit."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NewsdeskError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    """The settings loaded once by the top-level command."""
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def open_embedder(settings: Settings) -> Any:
+    """The configured embedding model (imported here so `--help` stays instant)."""
+    from index import SentenceEmbedder
+
+    return SentenceEmbedder(settings.newsdesk_model)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """Answer questions about news articles with verbatim, cited quotes.
+
+    Example: newsdesk ask "When was Blinken's trip cancelled?"
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("sentence_transformers", "transformers", "httpx", "bm25s", "faiss"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    try:
+        ctx.obj = load_settings()
+    except NewsdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.group("index")
+def index_group() -> None:
+    """Build and inspect the article index.
+
+    Example: newsdesk index build
+    """
+
+
+@index_group.command("build")
+@click.option("--corpus", type=click.Path(path_type=Path), help="Folder of articles [corpus/].")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder.")
+@click.option("--rebuild", is_flag=True, help="Re-embed every article, reusing nothing.")
+@click.pass_context
+@friendly_errors
+def index_build(ctx: click.Context, corpus: Path | None, index_dir: Path | None, rebuild: bool) -> None:
+    """Build or update the index from the corpus folder (only changed articles are embedded).
+
+    Example: newsdesk index build --corpus corpus
+    """
+    from newsdesk.building import run_build
+
+    settings = settings_from(ctx)
+    summary = run_build(settings, corpus=corpus, index_dir=index_dir, rebuild=rebuild)
+    for skipped in summary.skipped:
+        click.echo(f"warning: skipped {skipped.path}: {skipped.reason}", err=True)
+    for note in summary.notes:
+        click.echo(note, err=True)
+    click.echo(
+        f"Indexed {summary.articles} articles: {summary.added} added, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {summary.removed} removed, {len(summary.skipped)} skipped; "
+        f"{summary.chunks} chunks ({summary.embedded_chunks} embedded) in {summary.seconds:.1f} s"
+        f" ({summary.chunks_per_second:.1f} chunks/s)."
+    )
+
+
+@index_group.command("info")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+@click.pass_context
+@friendly_errors
+def index_info(ctx: click.Context, index_dir: Path | None, as_json: bool) -> None:
+    """Show the index manifest: model, counts, build time, index type, size on disk.
+
+    Example: newsdesk index info
+    """
+    from index import index_size_bytes, read_manifest
+
+    folder = index_dir or settings_from(ctx).newsdesk_index_dir
+    manifest = read_manifest(folder)
+    manifest["size_bytes"] = index_size_bytes(folder)
+    if as_json:
+        click.echo(json.dumps(manifest, indent=2))
+        return
+    counts = manifest["counts"]
+    lines = [
+        ("index", str(folder)),
+        ("model", f"{manifest['model']} (weights sha256 {manifest['model_fingerprint'][:12]}…)"),
+        ("dimension", manifest["dimension"]),
+        ("articles", counts["articles"]),
+        ("chunks", counts["chunks"]),
+        ("sentences", counts["sentences"]),
+        ("skipped files", counts["skipped_files"]),
+        ("chunking", f"{manifest['chunk_tokens']} tokens, {manifest['overlap_tokens']} overlap"),
+        ("index type", manifest["index_type"]),
+        ("built at", f"{manifest['built_at']} in {manifest['build_seconds']:.1f} s"),
+        ("size on disk", f"{manifest['size_bytes'] / 2**20:.1f} MiB"),
+    ]
+    for name, value in lines:
+        click.echo(f"{name + ':':15} {value}")
+
+
+def _register_optional() -> None:
+    """Attach the command groups that live in their own modules."""
+    from newsdesk import cli_ask, cli_bot, cli_log
+
+    for module in (cli_ask, cli_bot, cli_log):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _register_optional()
+    cli()

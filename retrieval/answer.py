@@ -1,0 +1,90 @@
+"""The answer types retrieval hands to the front ends: plain frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a quoted passage stands: an article and the character span in its cleaned text."""
+
+    article_id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+    path: str
+    char_start: int
+    char_end: int
+    agency: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The `ask --json` shape of a source."""
+        return {
+            "article_id": self.article_id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "url": self.url,
+            "published": self.published,
+            "path": self.path,
+            "char_start": self.char_start,
+            "char_end": self.char_end,
+        }
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim passage, its confidence score, and every article it stands in."""
+
+    text: str
+    score: float
+    sources: tuple[Source, ...]
+    highlight: tuple[int, int] | None = None  # span within `text` that answers the question
+
+    def to_json(self) -> dict[str, Any]:
+        """The `ask --json` shape of a quote."""
+        return {
+            "text": self.text,
+            "score": round(self.score, 4),
+            "sources": [s.to_json() for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of one question.
+
+    When `answered` is false, `quotes` holds at most a few closest matches (maybe none),
+    which front ends must present as such, never as the answer.
+    """
+
+    question: str
+    answered: bool
+    quotes: tuple[Quote, ...]
+    latency_ms: float
+    articles_searched: int
+    index_version: str
+    message: str | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def answer(self) -> str | None:
+        """The best quote's text, or None when the articles do not answer."""
+        return self.quotes[0].text if self.answered and self.quotes else None
+
+    @property
+    def top_score(self) -> float | None:
+        """The best quote's score, if any quote was found."""
+        return self.quotes[0].score if self.quotes else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The `newsdesk ask --json` object of DESIGN.md."""
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "answer": self.answer,
+            "quotes": [q.to_json() for q in self.quotes],
+            "latency_ms": round(self.latency_ms, 2),
+        }
