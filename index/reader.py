@@ -27,6 +27,7 @@ class OpenIndex:
         self.chunk_rows = data.chunk_rows
         self.sentence_rows = data.sentence_rows
         self.sentence_vectors = data.sentence_vectors
+        self.chunk_vectors = data.chunk_vectors
         self._faiss = read_faiss(folder, len(data.chunk_rows))
         if hasattr(self._faiss, "hnsw"):
             self._faiss.hnsw.efSearch = _HNSW_EF_SEARCH
