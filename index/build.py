@@ -35,7 +35,7 @@ from index.store import (
 
 log = logging.getLogger(__name__)
 
-CLEANER_VERSION = 1
+CLEANER_VERSION = 2
 ProgressFn = Callable[[str, int, int], None]
 _EMBED_SLICE = 256
 
@@ -95,7 +95,9 @@ def _prepare(raw: RawArticle, digest: str, embedder: Embedder, options: BuildOpt
     record = ArticleRecord(
         **fields, text=cleaned.text, content_hash=digest, agency=raw.agency or cleaned.agency
     )
-    spans, sizes = segment(cleaned.text, max_tokens=options.chunk_tokens, count=embedder.count_tokens)
+    spans, sizes = segment(
+        cleaned.text, max_tokens=options.chunk_tokens, count=embedder.count_tokens
+    )
     chunks = chunk_sentences(
         spans, sizes, max_tokens=options.chunk_tokens, overlap_tokens=options.overlap_tokens
     )
@@ -137,9 +139,9 @@ def _embed(items: list[_Prepared], embedder: Embedder, progress: ProgressFn | No
         item.sentence_vectors = (sums / norms).astype(np.float16)
 
 
-def _previous(index_dir: Path, embedder: Embedder, options: BuildOptions) -> tuple[
-    dict[str, _Prepared], list[str]
-]:
+def _previous(
+    index_dir: Path, embedder: Embedder, options: BuildOptions
+) -> tuple[dict[str, _Prepared], list[str]]:
     """Reusable articles of the index now serving, by article id, and notes on why not."""
     if options.rebuild:
         return {}, []
@@ -161,7 +163,9 @@ def _previous(index_dir: Path, embedder: Embedder, options: BuildOptions) -> tup
     for idx, record in enumerate(old.articles):
         c0, c1 = np.searchsorted(chunk_owner, [idx, idx + 1])
         s0, s1 = np.searchsorted(sentence_owner, [idx, idx + 1])
-        chunks = [(int(a), int(b), int(f) - s0, int(t) - s0) for _, a, b, f, t in old.chunk_rows[c0:c1]]
+        chunks = [
+            (int(a), int(b), int(f) - s0, int(t) - s0) for _, a, b, f, t in old.chunk_rows[c0:c1]
+        ]
         reusable[record.article_id] = _Prepared(
             record,
             [(int(a), int(b)) for _, a, b in old.sentence_rows[s0:s1]],
@@ -184,43 +188,68 @@ def _builds_dir(index_dir: Path) -> Path:
     return index_dir.parent / f".{index_dir.name}.builds"
 
 
-def _swap_in(index_dir: Path, new_dir: Path) -> None:
-    """Point `index_dir` at `new_dir` in one atomic rename of a symlink."""
-    builds = _builds_dir(index_dir)
-    if index_dir.exists() and not index_dir.is_symlink():
+def _swap_in(index_dir: Path, new_dir: Path) -> Path | None:
+    """Point `index_dir` at `new_dir` in one atomic rename of a symlink.
+
+    Returns the folder that served before, if any.
+    """
+    previous = None
+    if index_dir.is_symlink():
+        previous = index_dir.resolve()
+    elif index_dir.exists():
         # An index folder from elsewhere: move it among the builds, then link.
-        index_dir.rename(builds / f"moved-{time.time_ns()}")
+        previous = _builds_dir(index_dir) / f"moved-{time.time_ns()}"
+        index_dir.rename(previous)
     link = index_dir.parent / f".{index_dir.name}.link-{os.getpid()}"
     link.unlink(missing_ok=True)
     link.symlink_to(new_dir.relative_to(index_dir.parent))
     os.replace(link, index_dir)
+    return previous
 
 
-def _prune(index_dir: Path, keep: Path) -> None:
-    """Remove older builds and leftovers of killed ones, keeping the current and previous."""
-    builds = sorted(_builds_dir(index_dir).iterdir(), key=lambda p: p.name)
-    finished = [p for p in builds if p.name.startswith("build-")]
-    previous = [p for p in finished if p != keep][-1:]
-    for path in builds:
-        if path != keep and path not in previous:
+def _prune(index_dir: Path, keep: Path, previous: Path | None) -> None:
+    """Remove older builds and leftovers of killed ones, keeping the current and previous.
+
+    The previous build stays for readers that still have it open; anything else in the
+    builds folder (half-written `tmp-` folders, builds never swapped in) and link files
+    left by a killed swap go. The caller holds the build lock, so none of it is in use.
+    """
+    wanted = {keep.resolve(), previous.resolve() if previous else None}
+    for path in _builds_dir(index_dir).iterdir():
+        if path.resolve() not in wanted:
             shutil.rmtree(path, ignore_errors=True)
+    for link in index_dir.parent.glob(f".{index_dir.name}.link-*"):
+        link.unlink(missing_ok=True)
 
 
 def _load_corpus(corpus_dir: Path) -> tuple[list[RawArticle], list[SkippedFile]]:
     if not corpus_dir.is_dir():
-        raise CorpusNotFound(f"The corpus folder {corpus_dir} does not exist; create it or set "
-                             "NEWSDESK_CORPUS_DIR.")
+        raise CorpusNotFound(
+            f"The corpus folder {corpus_dir} does not exist; create it or set NEWSDESK_CORPUS_DIR."
+        )
     skipped: list[SkippedFile] = []
     seen: dict[str, str] = {}
     articles = []
     for path in iter_corpus_files(corpus_dir):
         for raw in load_file(path, skipped):
             if raw.article_id in seen:
-                reason = f"duplicate article id {raw.article_id!r} (first in {seen[raw.article_id]})"
+                reason = (
+                    f"duplicate article id {raw.article_id!r} (first in {seen[raw.article_id]})"
+                )
                 skipped.append(SkippedFile(raw.path, reason))
                 continue
             seen[raw.article_id] = raw.path
             articles.append(raw)
+    if not articles:
+        # An empty index would replace the one serving: a wrong --corpus must lose nothing.
+        why = (
+            f"no file could be read (first: {skipped[0].path}: {skipped[0].reason})"
+            if skipped
+            else "it holds no .txt, .md, .html or .jsonl files"
+        )
+        raise CorpusNotFound(
+            f"Nothing to index in {corpus_dir}: {why}; the index was left as it was."
+        )
     return articles, skipped
 
 
@@ -237,7 +266,7 @@ def build_index(
     one and swapped in at the end, so a build that dies leaves the old index serving.
 
     Raises:
-        CorpusNotFound: the corpus folder is missing.
+        CorpusNotFound: the corpus folder is missing or holds no readable article.
         NewsdeskError: the index folder cannot be written.
     """
     options = options or BuildOptions()
@@ -248,8 +277,13 @@ def build_index(
     try:
         with _build_lock(index_dir):
             return _build_locked(raws, skipped, index_dir, embedder, options, progress, started)
-    except PermissionError as exc:
-        raise NewsdeskError(f"Cannot write the index at {index_dir}: {exc.strerror}.") from exc
+    except OSError as exc:
+        # Reading the old index turns its own errors into IndexFormatError, so what is
+        # left here is the index folder (or its parent) that cannot be created or written.
+        raise NewsdeskError(
+            f"Cannot write the index at {index_dir}: {exc.strerror or exc}; "
+            "choose another folder with --index or NEWSDESK_INDEX_DIR."
+        ) from exc
 
 
 def _build_locked(
@@ -269,15 +303,22 @@ def _build_locked(
         digest = _content_hash(raw, options)
         old = reusable.get(raw.article_id)
         if old is not None and old.record.content_hash == digest:
-            items.append(_Prepared(
-                ArticleRecord(**{**asdict(old.record), "path": raw.path}),
-                old.sentences, old.chunks, old.chunk_vectors, old.sentence_vectors,
-            ))
+            items.append(
+                _Prepared(
+                    ArticleRecord(**{**asdict(old.record), "path": raw.path}),
+                    old.sentences,
+                    old.chunks,
+                    old.chunk_vectors,
+                    old.sentence_vectors,
+                )
+            )
             unchanged += 1
         else:
             item = _prepare(raw, digest, embedder, options)
             if not item.chunks:
-                skipped.append(SkippedFile(raw.path, f"{raw.article_id}: no text left after cleaning"))
+                skipped.append(
+                    SkippedFile(raw.path, f"{raw.article_id}: no text left after cleaning")
+                )
                 continue
             items.append(item)
             fresh.append(item)
@@ -300,20 +341,29 @@ def _build_locked(
     write_index(work, data, lexical, faiss_index)
     final = builds / f"build-{stamp}"
     work.rename(final)
-    _swap_in(index_dir, final)
-    _prune(index_dir, final)
+    previous = _swap_in(index_dir, final)
+    _prune(index_dir, final, previous)
     return BuildSummary(
-        added=added, updated=updated, unchanged=unchanged, removed=removed,
-        skipped=tuple(skipped), articles=len(items), chunks=len(data.chunk_rows),
-        sentences=len(data.sentence_rows), embedded_chunks=sum(len(i.chunks) for i in fresh),
-        seconds=time.perf_counter() - started, index_type=kind, notes=tuple(notes),
+        added=added,
+        updated=updated,
+        unchanged=unchanged,
+        removed=removed,
+        skipped=tuple(skipped),
+        articles=len(items),
+        chunks=len(data.chunk_rows),
+        sentences=len(data.sentence_rows),
+        embedded_chunks=sum(len(i.chunks) for i in fresh),
+        seconds=time.perf_counter() - started,
+        index_type=kind,
+        notes=tuple(notes),
     )
 
 
 def _assemble(
     items: list[_Prepared], embedder: Embedder, options: BuildOptions, skipped: list[SkippedFile]
 ) -> IndexData:
-    chunk_rows, sentence_rows = [], []
+    chunk_rows: list[tuple[int, int, int, int, int]] = []
+    sentence_rows: list[tuple[int, int, int]] = []
     for idx, item in enumerate(items):
         base = len(sentence_rows)
         sentence_rows.extend((idx, s, e) for s, e in item.sentences)

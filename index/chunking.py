@@ -24,7 +24,7 @@ class Span:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A run of whole sentences: `sentences` indexes the article's sentence list."""
+    """A run of whole sentences, `first_sentence` to `last_sentence` of the article's list."""
 
     start: int
     end: int
@@ -47,17 +47,36 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
+def _cut_word(text: str, start: int, end: int, limit: int, count: TokenCounter) -> list[Span]:
+    """Cut one word longer than `limit` tokens (a long URL, a run of CJK text) into parts."""
+    width = end - start
+    while True:
+        width = max(1, width // 2)
+        parts = [Span(s, min(s + width, end)) for s in range(start, end, width)]
+        if width == 1 or max(count([text[p.start : p.end] for p in parts])) <= limit:
+            return parts
+
+
 def _split_long(text: str, span: Span, limit: int, count: TokenCounter) -> list[Span]:
     """Cut one over-long sentence at word boundaries into pieces of at most `limit` tokens."""
-    words = [m for m in _WORD.finditer(text, span.start, span.end)]
-    sizes = count([m.group() for m in words])
-    pieces, begin, used = [], words[0].start(), 0
+    words = [Span(m.start(), m.end()) for m in _WORD.finditer(text, span.start, span.end)]
+    sizes = count([text[w.start : w.end] for w in words])
+    if max(sizes) > limit:
+        words = [
+            part
+            for word, size in zip(words, sizes, strict=True)
+            for part in (
+                [word] if size <= limit else _cut_word(text, word.start, word.end, limit, count)
+            )
+        ]
+        sizes = count([text[w.start : w.end] for w in words])
+    pieces, begin, used, prev_end = [], words[0].start, 0, words[0].end
     for word, size in zip(words, sizes, strict=True):
         if used and used + size > limit:
             pieces.append(Span(begin, prev_end))
-            begin, used = word.start(), 0
+            begin, used = word.start, 0
         used += size
-        prev_end = word.end()
+        prev_end = word.end
     pieces.append(Span(begin, prev_end))
     return pieces
 

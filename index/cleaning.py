@@ -10,7 +10,7 @@ _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
-_TIME = r"(?:\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+_TIME = r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
 _DATE_LINE = re.compile(
     r"^(?:(?:last\s+)?(?:updated|published|posted|modified)(?:\s+on)?:?\s*)?"
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
@@ -32,16 +32,17 @@ _DROP = [
     re.compile(p, re.IGNORECASE)
     for p in (
         r"^home\s*[»>›/|]",  # breadcrumb
-        r"\s[»›]\s",  # breadcrumb trail
+        r"^[^.!?]*\s[»›]\s[^.!?]*$",  # breadcrumb trail; "Watch this »" inside a paragraph stays
         r"^by\s+[\w.'@-]+(?:\s+[\w.'@-]+){0,3}$",  # "by admin"
         r"^(?:\d+|no)\s+comments?$",
-        r"^(?:see also|read also|read more|also read|related)\b",
+        r"^(?:see also|read also|read more|also read|related(?! to\b))\b",
         r"^(?:more|most) (?:important |popular |read )?(?:news|stories|articles)$",
-        r"cookies?\b.*\b(?:accept|opt-out|policy|consent|experience)",
-        r"\bprivacy (?:&|and) cookies\b",
+        r"\b(?:we|this (?:web)?site) uses? cookies\b|\baccept (?:all )?cookies\b",  # banners
+        r"^(?:privacy (?:&|and) )?cookies? (?:policy|settings|preferences)$",
         r"\bakismet\b",
         r"^(?:share|tweet|email|print)(?:\s+(?:on|this|article))*\W*$",
-        r"\bphoto(?:graph)?:?\s+(?:by\s+)?[A-Z][\w./ ]{1,30}\)?$",  # photo credit caption
+        # A caption's credit ("… in Beijing. Photo Reuters"); not "a photo finish." in a sentence.
+        r"(?-i:(?:^|[.!?)]\s|\()Photo(?:graph)?:?\s+(?:by\s+)?[A-Z][\w./ ]{1,30}\)?)$",
         r"^advertisement$",
         r"^(?:skip to (?:main )?content|subscribe(?: now)?|sign up for .*newsletter.*)$",
     )
@@ -49,10 +50,11 @@ _DROP = [
 _SOURCE_LINE = re.compile(r"^(?:source|sources|via)\s*:\s*(.{1,80})$", re.IGNORECASE)
 _TERMINAL = ".!?…:;"
 _CLOSERS = "\"'”’»)]"
+# Words a sentence cannot end on: a line ending in one was broken by the scrape.
 _FUNCTION_WORDS = frozenset(
-    "a an the and or but nor that which who whom whose of to in on at by for from with as "
+    "a an the and or but nor that which who whom whose of to in on at by for from with as "  # noqa: SIM905
     "than then will would shall should can could may might must is are was were be been "
-    "has have had his her its their our your this these those said says told".split()
+    "has have had his her its their our your this these those told".split()
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
@@ -97,18 +99,19 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     if prev[-1] in ",-–—(" or nxt[0] in ",;:)–—" or nxt[0].islower():
         return True
+    # A line ending in any other word is a headline or a paragraph that lost its full stop
+    # ("Katie Hobbs urges students to vote"); gluing it on would merge two sentences.
     last = prev.split()[-1]
-    if last.lower() in _FUNCTION_WORDS and last.isalpha():
-        return True
-    return last.isalpha() and last.islower() and len(prev.split()) >= 8
+    return last.lower() in _FUNCTION_WORDS and last.isalpha()
 
 
 def _drop_header_labels(lines: list[str]) -> list[str]:
     """Short label lines above the first real paragraph (section names) are not text."""
-    for first, line in enumerate(lines):
-        if len(line.split()) >= 8 and _ends_sentence(line):
-            break
-    else:
+    first = next(
+        (i for i, line in enumerate(lines) if len(line.split()) >= 8 and _ends_sentence(line)),
+        None,
+    )
+    if first is None:
         return lines
     head = [x for x in lines[:first] if len(x.split()) > 4 or _ends_sentence(x)]
     return head + lines[first:]

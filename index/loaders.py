@@ -68,7 +68,7 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def _text_field(value: Any) -> str | None:
+def _text_field(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.date | dt.datetime):
@@ -77,7 +77,7 @@ def _text_field(value: Any) -> str | None:
     return text or None
 
 
-def _from_mapping(meta: dict[str, Any], **fixed: Any) -> dict[str, Any]:
+def _from_mapping(meta: dict[str, Any]) -> dict[str, str | None]:
     """Pick metadata fields, accepting the names used by the datasets we read."""
     return {
         "title": _text_field(meta.get("title") or meta.get("headline")),
@@ -86,7 +86,6 @@ def _from_mapping(meta: dict[str, Any], **fixed: Any) -> dict[str, Any]:
         "published": _text_field(meta.get("published") or meta.get("date")),
         "url": _text_field(meta.get("url") or meta.get("link")),
         "category": _text_field(meta.get("category")),
-        **fixed,
     }
 
 
@@ -132,7 +131,9 @@ def _load_html(path: Path) -> list[RawArticle]:
         "url": getattr(doc, "url", None),
         "category": None,
     }
-    return [RawArticle(article_id=path.stem, path=display_path(path), body=body, **_from_mapping(meta))]
+    return [
+        RawArticle(article_id=path.stem, path=display_path(path), body=body, **_from_mapping(meta))
+    ]
 
 
 def _load_jsonl(path: Path, skipped: list[SkippedFile]) -> list[RawArticle]:

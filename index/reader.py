@@ -9,7 +9,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from index.errors import IndexFormatError
-from index.lexical import LexicalIndex
 from index.store import ArticleRecord, read_faiss, read_index_data, read_lexical, read_manifest
 
 _HNSW_EF_SEARCH = 128
@@ -28,6 +27,10 @@ class OpenIndex:
         self.sentence_rows = data.sentence_rows
         self.sentence_vectors = data.sentence_vectors
         self.chunk_vectors = data.chunk_vectors
+        owners = data.sentence_rows[:, 0]
+        first = np.searchsorted(owners, np.arange(len(data.articles)))
+        # Position of each sentence within its article (0 = the lead sentence).
+        self.sentence_position = np.arange(len(owners)) - first[owners] if len(owners) else owners
         self._faiss = read_faiss(folder, len(data.chunk_rows))
         if hasattr(self._faiss, "hnsw"):
             self._faiss.hnsw.efSearch = _HNSW_EF_SEARCH
@@ -95,6 +98,8 @@ def load_index(folder: Path, *, expected_fingerprint: str | None = None) -> Open
         IndexNotFound: there is no index.
         IndexFormatError: it is damaged, of another format, or built with another model.
     """
+    # Follow the link to the build once, so a build swapped in meanwhile is never half-read.
+    folder = folder.resolve() if folder.is_symlink() else folder
     manifest = read_manifest(folder)
     if expected_fingerprint and manifest.get("model_fingerprint") != expected_fingerprint:
         raise IndexFormatError(
@@ -108,6 +113,3 @@ def index_size_bytes(folder: Path) -> int:
     """Bytes on disk of the index files."""
     root = folder.resolve()
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
-
-
-

@@ -56,6 +56,7 @@ class IndexData:
 def choose_faiss_index(vectors: NDArray[np.float32], *, ann_threshold: int) -> tuple[Any, str]:
     """Exact inner product below `ann_threshold` vectors, HNSW above it."""
     dim = vectors.shape[1]
+    faiss_index: Any
     if len(vectors) < ann_threshold:
         faiss_index = faiss.IndexFlatIP(dim)
         kind = "flat-ip"
@@ -68,7 +69,12 @@ def choose_faiss_index(vectors: NDArray[np.float32], *, ann_threshold: int) -> t
     return faiss_index, kind
 
 
-def write_index(folder: Path, data: IndexData, lexical: LexicalIndex, faiss_index: Any) -> None:
+def write_index(
+    folder: Path,
+    data: IndexData,
+    lexical: LexicalIndex,
+    faiss_index: Any,  # noqa: ANN401 (faiss has no type stubs)
+) -> None:
     """Write a complete index into the empty folder `folder` (which the caller swaps in)."""
     folder.mkdir(parents=True)
     np.save(folder / CHUNK_VECTORS, data.chunk_vectors)
@@ -76,21 +82,41 @@ def write_index(folder: Path, data: IndexData, lexical: LexicalIndex, faiss_inde
     faiss.write_index(faiss_index, str(folder / VECTORS))
     lexical.save(folder / BM25_DIR)
     db = sqlite_utils.Database(folder / DATABASE)
-    db["articles"].insert_all(
+    # One transaction for all rows: a commit per batch costs an fsync each, seconds in all.
+    with db.atomic():
+        _insert_rows(db, data)
+    db.close()
+    (folder / MANIFEST).write_text(json.dumps(data.manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def _insert_rows(db: sqlite_utils.Database, data: IndexData) -> None:
+    db.table("articles").insert_all(
         ({"article_idx": i, **asdict(a)} for i, a in enumerate(data.articles)),
         pk="article_idx",
         batch_size=1000,
     )
-    db["chunks"].insert_all(
+    db.table("chunks").insert_all(
         (
-            dict(zip(("chunk_id", "article_idx", "char_start", "char_end", "first_sentence",
-                      "last_sentence"), (i, *map(int, row)), strict=True))
+            dict(
+                zip(
+                    (
+                        "chunk_id",
+                        "article_idx",
+                        "char_start",
+                        "char_end",
+                        "first_sentence",
+                        "last_sentence",
+                    ),
+                    (i, *map(int, row)),
+                    strict=True,
+                )
+            )
             for i, row in enumerate(data.chunk_rows)
         ),
         pk="chunk_id",
         batch_size=5000,
     )
-    db["sentences"].insert_all(
+    db.table("sentences").insert_all(
         (
             {"sentence_id": i, "article_idx": int(a), "char_start": int(s), "char_end": int(e)}
             for i, (a, s, e) in enumerate(data.sentence_rows)
@@ -98,11 +124,9 @@ def write_index(folder: Path, data: IndexData, lexical: LexicalIndex, faiss_inde
         pk="sentence_id",
         batch_size=5000,
     )
-    db["manifest"].insert_all(
+    db.table("manifest").insert_all(
         ({"key": k, "value": json.dumps(v)} for k, v in data.manifest.items()), pk="key"
     )
-    db.close()
-    (folder / MANIFEST).write_text(json.dumps(data.manifest, indent=2) + "\n", encoding="utf-8")
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
@@ -177,7 +201,7 @@ def read_index_data(folder: Path) -> IndexData:
     return IndexData(manifest, articles, chunk_rows, sentence_rows, chunk_vectors, sentence_vectors)
 
 
-def read_faiss(folder: Path, expected: int) -> Any:
+def read_faiss(folder: Path, expected: int) -> Any:  # noqa: ANN401 (faiss has no type stubs)
     """The FAISS index of `folder`, checked to hold `expected` vectors."""
     try:
         faiss_index = faiss.read_index(str(folder / VECTORS))

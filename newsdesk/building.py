@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from index import BuildOptions, BuildSummary, SentenceEmbedder, build_index
+from index import BuildOptions, BuildSummary, CorpusNotFound, SentenceEmbedder, build_index
 from newsdesk.settings import Settings
 
 
@@ -21,8 +21,14 @@ class _Progress:
 
         bar = self._bars.get(phase)
         if bar is None:
-            bar = tqdm(total=total, desc=phase, unit=" chunks" if phase == "embedding" else " articles",
-                       file=sys.stderr, disable=None, leave=False)
+            bar = tqdm(
+                total=total,
+                desc=phase,
+                unit=" chunks" if phase == "embedding" else " articles",
+                file=sys.stderr,
+                disable=None,
+                leave=False,
+            )
             self._bars[phase] = bar
         bar.update(done - bar.n)
 
@@ -51,10 +57,15 @@ def run_build(
     show_progress: bool = True,
 ) -> BuildSummary:
     """Build the index the settings point at (or the given folders)."""
+    corpus = corpus or settings.newsdesk_corpus_dir
+    if not corpus.is_dir():  # say so before spending seconds loading the model
+        raise CorpusNotFound(
+            f"The corpus folder {corpus} does not exist; create it or set NEWSDESK_CORPUS_DIR."
+        )
     progress = _Progress() if show_progress else None
     try:
         return build_index(
-            corpus or settings.newsdesk_corpus_dir,
+            corpus,
             index_dir or settings.newsdesk_index_dir,
             embedder or SentenceEmbedder(settings.newsdesk_model),
             build_options(settings, rebuild=rebuild),

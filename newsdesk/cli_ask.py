@@ -1,3 +1,140 @@
-"""Placeholder until the commands land."""
+"""`newsdesk ask`, `chat` and `eval`: questions from the terminal."""
 
-COMMANDS: list[object] = []
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from index import EmptyQuestion, QuestionTooLong
+from newsdesk.cli import friendly_errors, settings_from
+from retrieval import Answer, Source
+
+DEFAULT_QA = Path("tests/data/qa.jsonl")
+
+
+def _source_line(source: Source) -> str:
+    parts = [source.outlet, source.agency and f"via {source.agency}", source.title,
+             source.published, source.url or source.path]
+    return " · ".join(p for p in parts if p)
+
+
+def format_answer(answer: Answer) -> str:
+    """An answer as readable text: quotes as block quotes, each followed by its sources."""
+    lines: list[str] = []
+    if not answer.answered:
+        lines.append(answer.message or "The articles don't answer that.")
+        if answer.quotes:
+            lines.append("")
+            lines.append("Closest matches:")
+    for quote in answer.quotes:
+        lines.append("")
+        lines.extend(f"> {line}" if line else ">" for line in quote.text.split("\n"))
+        first, *copies = quote.sources
+        lines.append(f"  — {_source_line(first)}")
+        lines.extend(f"    also in: {_source_line(copy)}" for copy in copies)
+    return "\n".join(lines).strip("\n")
+
+
+def _log(ctx: click.Context, answer: Answer) -> None:
+    from newsdesk.wiring import make_query_log
+
+    make_query_log(settings_from(ctx)).record(answer, interface="cli")
+
+
+@click.command("ask")
+@click.argument("question")
+@click.option("--k", "k", type=click.IntRange(1, 10), help="How many quotes at most.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@click.pass_context
+@friendly_errors
+def ask_command(ctx: click.Context, question: str, k: int | None, as_json: bool) -> None:
+    """Answer one question from the articles, quoting them verbatim.
+
+    Example: newsdesk ask "When was Blinken's trip cancelled?" --json
+    """
+    from newsdesk.wiring import make_answerer
+    from retrieval import check_question
+
+    settings = settings_from(ctx)
+    check_question(question, max_chars=settings.newsdesk_max_question_chars)
+    answer = make_answerer(settings).ask(question, k=k)
+    _log(ctx, answer)
+    click.echo(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else format_answer(answer))
+
+
+@click.command("chat")
+@click.option("--json", "as_json", is_flag=True, help="Print one `ask --json` object a line.")
+@click.pass_context
+@friendly_errors
+def chat_command(ctx: click.Context, as_json: bool) -> None:
+    """Answer questions read from stdin, one a line (works piped); Ctrl-D ends.
+
+    Example: echo "When was Blinken's trip cancelled?" | newsdesk chat
+    """
+    from newsdesk.wiring import make_answerer, make_query_log
+
+    settings = settings_from(ctx)
+    answerer = make_answerer(settings)
+    query_log = make_query_log(settings)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        click.echo(f"Ask about the {answerer.index.n_articles} indexed articles; Ctrl-D to quit.",
+                   err=True)
+    while True:
+        if interactive:
+            click.echo("? ", nl=False, err=True)
+        line = sys.stdin.readline()
+        if not line:
+            break
+        if not line.strip():
+            continue
+        try:
+            answer = answerer.ask(line.strip())
+        except (EmptyQuestion, QuestionTooLong) as exc:
+            click.echo(f"error: {exc}", err=True)
+            continue
+        query_log.record(answer, interface="cli")
+        if as_json:
+            click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        else:
+            click.echo(format_answer(answer) + "\n")
+        sys.stdout.flush()
+
+
+def _metrics_table(metrics: dict[str, Any]) -> str:
+    rows = []
+    for name, value in metrics.items():
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        rows.append(f"{name:20} {shown}")
+    return "\n".join(rows)
+
+
+@click.command("eval")
+@click.option("--qa", "qa_file", type=click.Path(path_type=Path), default=DEFAULT_QA,
+              show_default=True, help="QA file (JSON lines: question, answers, articles).")
+@click.option("--json", "as_json", is_flag=True, help="Print metrics and every answer as JSON.")
+@click.pass_context
+@friendly_errors
+def eval_command(ctx: click.Context, qa_file: Path, as_json: bool) -> None:
+    """Report answer quality (hit@1, hit@3, MRR, no-answer precision/recall) and latency.
+
+    Example: newsdesk eval --qa tests/data/qa.jsonl
+    """
+    from newsdesk.wiring import make_answerer
+    from retrieval.evaluation import evaluate, load_qa
+
+    items = load_qa(qa_file)
+    answerer = make_answerer(settings_from(ctx))
+    answerer.ask("warm up")
+    report = evaluate(answerer.ask, items)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        click.echo(_metrics_table(report.metrics))
+
+
+COMMANDS = [ask_command, chat_command, eval_command]

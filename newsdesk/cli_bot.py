@@ -1,3 +1,103 @@
-"""Placeholder until the commands land."""
+"""`newsdesk bot`: wires settings, the index, the query log and a rebuild into the Discord bot."""
 
-COMMANDS: list[object] = []
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import click
+
+from newsdesk.cli import friendly_errors, settings_from
+from newsdesk.settings import Settings
+
+if TYPE_CHECKING:
+    from bot import BotConfig, BuildReport
+
+MISSING_TOKEN = (
+    "error: DISCORD_TOKEN is not set; put the bot token in .env or the environment "
+    "(see docs/bot-setup.md), or run `newsdesk chat` to ask from the terminal."
+)
+
+
+def bot_config(settings: Settings) -> BotConfig:
+    """The bot's settings, from ours."""
+    from bot import BotConfig
+
+    return BotConfig(
+        guild_id=settings.newsdesk_guild_id,
+        top_k=settings.newsdesk_top_k,
+        cooldown_s=settings.newsdesk_cooldown_s,
+        max_question_chars=settings.newsdesk_max_question_chars,
+        answer_in_thread=settings.newsdesk_answer_in_thread,
+    )
+
+
+def make_reindex(settings: Settings) -> Callable[[], BuildReport]:
+    """A blocking rebuild for /reindex (it loads its own model: never share one across threads)."""
+
+    def reindex() -> BuildReport:
+        from bot import BuildReport
+        from newsdesk.building import run_build
+
+        summary = run_build(settings, show_progress=False)
+        return BuildReport(
+            articles=summary.articles,
+            added=summary.added,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            removed=summary.removed,
+            skipped=len(summary.skipped),
+            chunks=summary.chunks,
+            seconds=summary.seconds,
+            notes=tuple(summary.notes),
+        )
+
+    return reindex
+
+
+def _ensure_index(settings: Settings) -> None:
+    """Build the index first when there is none yet."""
+    from index import IndexNotFound, read_manifest
+    from newsdesk.building import run_build
+
+    try:
+        read_manifest(settings.newsdesk_index_dir)
+    except IndexNotFound:
+        click.echo(f"No index at {settings.newsdesk_index_dir} yet; building it first.", err=True)
+        summary = run_build(settings)
+        click.echo(f"Indexed {summary.articles} articles.", err=True)
+
+
+@click.command("bot")
+@click.pass_context
+@friendly_errors
+def bot_command(ctx: click.Context) -> None:
+    """Run the Discord bot: /ask, @mentions, /sources, /reindex and /stats.
+
+    Example: DISCORD_TOKEN=... newsdesk bot
+    """
+    settings = settings_from(ctx)
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        click.echo(MISSING_TOKEN, err=True)
+        ctx.exit(2)
+    from bot import BotServices, run_bot
+    from newsdesk.wiring import make_answerer, make_query_log
+
+    for name in ("bot", "discord"):
+        if logging.getLogger(name).getEffectiveLevel() > logging.INFO:
+            logging.getLogger(name).setLevel(logging.INFO)
+    _ensure_index(settings)
+    answerer = make_answerer(settings)
+    querylog = make_query_log(settings)
+    services = BotServices(answerer=answerer, querylog=querylog, reindex=make_reindex(settings))
+    click.echo(f"Starting the bot over {answerer.index.n_articles:,} articles.", err=True)
+    try:
+        run_bot(bot_config(settings), services, token)
+    finally:
+        querylog.close()
+    click.echo("Bot stopped.", err=True)
+
+
+COMMANDS = [bot_command]

@@ -15,31 +15,62 @@ from retrieval.question import Question
 
 # A sentence opening with one of these leans on the one before it.
 _LEANS_BACK = frozenset(
-    "he she it they this that these those his her its their him them there such both "
-    "but however also yet still then meanwhile instead".split()
+    ["he", "she", "it", "they", "this", "that", "these", "those", "his", "her", "its", "their", "him", "them", "there", "such", "both", "but", "however", "also", "yet", "still", "then", "meanwhile", "instead"]
 )
 _WORD = re.compile(r"\w+")
 
 
+FEATURES = (
+    "sentence_dense", "chunk_dense", "lexical", "chunk_lexical", "chunk_fused", "cue", "lead"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A chunk retrieved for a question: fused rank score and its dense and BM25 evidence.
+
+    `fused` and `lexical` are scaled so that the best candidate has 1.
+    """
+
+    chunk_id: int
+    fused: float
+    dense: float
+    lexical: float
+
+
 @dataclass(frozen=True)
 class QuoteWeights:
-    """How sentence evidence is combined; fitted on the eval sets (see README)."""
+    """How sentence evidence is combined; fitted with bench/tune_quotes.py (see README)."""
 
-    sentence_dense: float = 0.50
-    chunk_dense: float = 0.35
-    lexical: float = 0.45
-    chunk_fused: float = 0.25
-    cue: float = 0.12
+    sentence_dense: float = 1.0
+    chunk_dense: float = 0.54
+    lexical: float = 0.74
+    chunk_lexical: float = 0.88
+    chunk_fused: float = 0.16
+    cue: float = 0.40
+    lead: float = 0.21
     duplicate_cosine: float = 0.86
+
+    def vector(self) -> NDArray[np.float32]:
+        """The weights in the order of `FEATURES`."""
+        return np.array([getattr(self, name) for name in FEATURES], dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class SentenceEvidence:
+    """One candidate sentence: its features (in `FEATURES` order) and the cue it holds."""
+
+    sentence_id: int
+    features: tuple[float, ...]
+    cue: tuple[int, int] | None
 
 
 @dataclass(frozen=True)
 class ScoredSentence:
-    """One candidate sentence and the evidence for it."""
+    """One candidate sentence and its combined score."""
 
     sentence_id: int
     score: float
-    coverage: float
     cue: tuple[int, int] | None
 
 
@@ -55,40 +86,50 @@ def lexical_coverage(index: OpenIndex, question_terms: list[str], sentence: str)
     return sum(w for t, w in weights.items() if t in present) / total
 
 
-def score_sentences(
+def gather_evidence(
     index: OpenIndex,
     question: Question,
     question_vector: NDArray[np.float32],
-    chunks: list[tuple[int, float, float]],
-    weights: QuoteWeights,
-) -> list[ScoredSentence]:
-    """Score every sentence of the candidate chunks, best first.
+    candidates: list[Candidate],
+) -> list[SentenceEvidence]:
+    """The evidence for every sentence of the candidate chunks.
 
-    Args:
-        chunks: (chunk_id, normalised fused score 0..1, dense cosine) of each candidate.
+    A sentence in two candidate chunks (the overlap) keeps the evidence of the better one.
     """
     terms = tokenize(question.text)
     question_words = frozenset(words(question.text))
-    best: dict[int, ScoredSentence] = {}
-    for chunk_id, fused, chunk_cos in chunks:
-        ids = index.chunk_sentences(chunk_id)
+    seen: dict[int, SentenceEvidence] = {}
+    for candidate in candidates:
+        ids = index.chunk_sentences(candidate.chunk_id)
         sims = index.sentence_vectors[ids.start : ids.stop].astype(np.float32) @ question_vector
+        chunk_features = (candidate.dense, candidate.lexical, candidate.fused)
         for sentence_id, sim in zip(ids, sims, strict=True):
+            previous = seen.get(sentence_id)
+            if previous is not None:
+                f = previous.features
+                if sum(f[1:2] + f[3:5]) >= sum(chunk_features):
+                    continue
+                features = (f[0], candidate.dense, f[2], *chunk_features[1:], f[5], f[6])
+                seen[sentence_id] = SentenceEvidence(sentence_id, features, previous.cue)
+                continue
             text = index.sentence_text(sentence_id)
-            coverage = lexical_coverage(index, terms, text)
             cue = find_cue(question.kind, text, question_words)
-            score = (
-                weights.sentence_dense * float(sim)
-                + weights.chunk_dense * chunk_cos
-                + weights.lexical * coverage
-                + weights.chunk_fused * fused
-                + (weights.cue if cue else 0.0)
+            lead = 1.0 / (1.0 + float(index.sentence_position[sentence_id]))
+            features = (float(sim), candidate.dense, lexical_coverage(index, terms, text),
+                        candidate.lexical, candidate.fused, 1.0 if cue else 0.0, lead)
+            seen[sentence_id] = SentenceEvidence(
+                sentence_id, features, (cue.start(), cue.end()) if cue else None
             )
-            previous = best.get(sentence_id)
-            if previous is None or score > previous.score:
-                span = (cue.start(), cue.end()) if cue else None
-                best[sentence_id] = ScoredSentence(sentence_id, score, coverage, span)
-    return sorted(best.values(), key=lambda s: -s.score)
+    return list(seen.values())
+
+
+def rank_sentences(evidence: list[SentenceEvidence], weights: QuoteWeights) -> list[ScoredSentence]:
+    """Sentences by combined score, best first."""
+    if not evidence:
+        return []
+    scores = np.array([e.features for e in evidence], dtype=np.float32) @ weights.vector()
+    order = np.argsort(-scores, kind="stable")
+    return [ScoredSentence(evidence[i].sentence_id, float(scores[i]), evidence[i].cue) for i in order]
 
 
 def _leans_back(text: str) -> bool:
@@ -96,14 +137,32 @@ def _leans_back(text: str) -> bool:
     return bool(first) and (first.group().lower() in _LEANS_BACK or len(text.split()) < 5)
 
 
-def passage_span(index: OpenIndex, sentence_id: int) -> tuple[int, int, int]:
-    """(article, start, end) of the sentence, with the one before when it cannot stand alone."""
+def _same_article(index: OpenIndex, sentence_id: int, article: int) -> bool:
+    return 0 <= sentence_id < len(index.sentence_rows) and index.sentence_span(sentence_id)[0] == article
+
+
+def passage_span(
+    index: OpenIndex, sentence_id: int, scores: dict[int, float] | None = None
+) -> tuple[int, int, int]:
+    """(article, start, end) of the passage quoted for a sentence.
+
+    The sentence before is added when the sentence cannot stand alone ("He said…").
+    Otherwise, when `scores` are given, the neighbour that scored better is added, so a
+    quote is a sentence and its most relevant context: two sentences in all.
+    """
     article, start, end = index.sentence_span(sentence_id)
     text = index.articles[article].text
-    if sentence_id > 0 and _leans_back(text[start:end]):
-        prev_article, prev_start, _ = index.sentence_span(sentence_id - 1)
-        if prev_article == article:
-            start = prev_start
+    before, after = sentence_id - 1, sentence_id + 1
+    has_before = _same_article(index, before, article)
+    if has_before and _leans_back(text[start:end]):
+        return article, index.sentence_span(before)[1], end
+    if scores is None:
+        return article, start, end
+    has_after = _same_article(index, after, article)
+    if has_after and (not has_before or scores.get(after, -1e9) > scores.get(before, -1e9)):
+        return article, start, index.sentence_span(after)[2]
+    if has_before:
+        return article, index.sentence_span(before)[1], end
     return article, start, end
 
 
@@ -148,8 +207,9 @@ def build_quotes(
     """
     drafts: list[_Draft] = []
     taken: list[tuple[int, int, int]] = []
+    scores = {item.sentence_id: item.score for item in ranked}
     for item in ranked:
-        article, start, end = passage_span(index, item.sentence_id)
+        article, start, end = passage_span(index, item.sentence_id, scores)
         if any(a == article and start < e and s < end for a, s, e in taken):
             continue
         text = index.articles[article].text[start:end]

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from index import Embedder, OpenIndex, load_index, tokenize
 from retrieval.answer import Answer
 from retrieval.question import Question, check_question
-from retrieval.quotes import QuoteWeights, build_quotes, score_sentences
+from retrieval.quotes import Candidate, QuoteWeights, build_quotes, gather_evidence, rank_sentences
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ class RetrievalConfig:
 
     top_k: int = 4
     candidates: int = 50
-    quote_chunks: int = 8
+    quote_chunks: int = 12
     rrf_k: int = 60
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
@@ -120,7 +120,8 @@ class Answerer:
         embedded = time.perf_counter()
         candidates = self._candidates(index, checked, vector)
         searched = time.perf_counter()
-        ranked = score_sentences(index, checked, vector, candidates, config.weights)
+        evidence = gather_evidence(index, checked, vector, candidates)
+        ranked = rank_sentences(evidence, config.weights)
         quotes = build_quotes(index, ranked, k=k or config.top_k, weights=config.weights)
         done = time.perf_counter()
         answered = bool(quotes) and quotes[0].score >= config.min_confidence
@@ -145,11 +146,13 @@ class Answerer:
 
     def _candidates(
         self, index: OpenIndex, question: Question, vector: NDArray[np.float32]
-    ) -> list[tuple[int, float, float]]:
-        """The best chunks by fused rank: (chunk id, fused score scaled 0..1, dense cosine)."""
+    ) -> list[Candidate]:
+        """The best chunks by weighted reciprocal rank fusion of dense and BM25 search."""
         config = self.config
         dense_ids, _ = index.dense_search(vector, config.candidates)
-        lexical_ids, _ = index.lexical_search(tokenize(question.text), config.candidates)
+        lexical_ids, lexical_scores = index.lexical_search(
+            tokenize(question.text), config.candidates
+        )
         fused = fuse_rankings(
             [(dense_ids, config.dense_weight), (lexical_ids, config.lexical_weight)],
             rrf_k=config.rrf_k,
@@ -157,11 +160,13 @@ class Answerer:
         if not fused:
             return []
         top = sorted(fused.items(), key=lambda item: -item[1])[: config.quote_chunks]
-        best = top[0][1]
+        best_fused = top[0][1]
+        bm25 = dict(zip(lexical_ids.tolist(), lexical_scores.tolist(), strict=True))
+        best_bm25 = max([bm25.get(c, 0.0) for c, _ in top] + [1e-9])
         ids = np.array([chunk_id for chunk_id, _ in top], dtype=np.int64)
         cosines = index.chunk_vectors[ids].astype(np.float32) @ vector
         return [
-            (chunk_id, score / best, float(cos))
+            Candidate(chunk_id, score / best_fused, float(cos), bm25.get(chunk_id, 0.0) / best_bm25)
             for (chunk_id, score), cos in zip(top, cosines, strict=True)
         ]
 

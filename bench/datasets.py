@@ -1,0 +1,63 @@
+"""Public evaluation sets from ../shared/data, turned into corpora and QA items under var/bench.
+
+The datasets are research-only: they are read from ../shared/data and the working copies
+live in var/ (git-ignored), never in the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+WORK = ROOT / "var" / "bench"
+
+
+def _write_corpus(name: str, records: list[dict]) -> Path:
+    folder = WORK / name / "corpus"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "articles.jsonl"
+    payload = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    if not target.exists() or target.read_text(encoding="utf-8") != payload:
+        target.write_text(payload, encoding="utf-8")
+    return folder
+
+
+def newsqa(sample: int = 1000, seed: int = 0, exclude_seed: int | None = None) -> tuple[Path, list[dict]]:
+    """The NewsQA corpus folder and a seeded sample of its questions (QA-file shape).
+
+    `exclude_seed` draws the sample from the questions that the sample of that other seed
+    does not contain (a disjoint dev set for tuning).
+    """
+    src = DATA / "newsqa-subset"
+    articles = [json.loads(line) for line in (src / "articles.jsonl").open(encoding="utf-8")]
+    corpus = _write_corpus("newsqa", [
+        {"id": a["id"], "text": a["text"], "source": a["source"]} for a in articles
+    ])
+    questions = [json.loads(line) for line in (src / "questions.jsonl").open(encoding="utf-8")]
+    pool = questions
+    if exclude_seed is not None:
+        held = {q["id"] for q in random.Random(exclude_seed).sample(questions, sample)}
+        pool = [q for q in questions if q["id"] not in held]
+    chosen = random.Random(seed).sample(pool, sample)
+    items = [{"question": q["question"], "answers": [q["answer"]], "articles": [q["article_id"]]}
+             for q in chosen]
+    return corpus, items
+
+
+def xquad() -> tuple[Path, list[dict]]:
+    """The XQuAD-en paragraphs as a corpus (one article each) and all its questions."""
+    data = json.loads((DATA / "xquad-en" / "xquad.en.json").read_text(encoding="utf-8"))
+    records, items = [], []
+    for article in data["data"]:
+        for number, paragraph in enumerate(article["paragraphs"]):
+            article_id = f"{article['title']}/{number}"
+            records.append({"id": article_id, "title": article["title"].replace("_", " "),
+                            "text": paragraph["context"]})
+            for qa in paragraph["qas"]:
+                items.append({"question": qa["question"],
+                              "answers": [a["text"] for a in qa["answers"]],
+                              "articles": [article_id]})
+    return _write_corpus("xquad", records), items

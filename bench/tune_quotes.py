@@ -1,0 +1,128 @@
+"""Fit the sentence-evidence weights (QuoteWeights) on development questions.
+
+Dev questions: a seeded NewsQA sample disjoint from the 1,000 test questions of
+bench/eval_public.py, and the XQuAD questions of its first 24 articles (of 48). The fit
+maximises the softmax likelihood that the top sentence holds the gold answer (listwise,
+numpy gradient ascent), then prints quote hit@1 on each dev set for the fitted and the
+current default weights, as single sentences and with the better neighbour added.
+
+    .venv/bin/python bench/tune_quotes.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.datasets import WORK, newsqa, xquad
+from index import SentenceEmbedder
+from retrieval import Answerer, QuoteWeights, RetrievalConfig, check_question
+from retrieval.quotes import FEATURES, gather_evidence, passage_span
+
+XQUAD_DEV_ARTICLES = 24
+
+
+def xquad_dev() -> list[dict]:
+    _, items = xquad()
+    titles = sorted({i["articles"][0].split("/")[0] for i in items}, key=lambda t: [
+        i["articles"][0].split("/")[0] for i in items].index(t))
+    dev = set(titles[:XQUAD_DEV_ARTICLES])
+    return [i for i in items if i["articles"][0].split("/")[0] in dev]
+
+
+def collect(answerer: Answerer, items: list[dict]) -> list[tuple]:
+    """Per question: features of its candidate sentences, and which passages hold the answer.
+
+    Labels: the sentence's own passage, and the passage extended by its previous or next
+    sentence (with the row of that neighbour among the candidates, or -1).
+    """
+    index = answerer.index
+    out = []
+    for item in items:
+        checked = check_question(item["question"], max_chars=10_000)
+        vector = answerer.embed_question(checked.text)
+        evidence = gather_evidence(index, checked, vector, answerer._candidates(index, checked, vector))
+        answers = [a.lower() for a in item["answers"]]
+        row_of = {e.sentence_id: n for n, e in enumerate(evidence)}
+        feats, single, neighbours = [], [], []
+        for e in evidence:
+            article, start, end = passage_span(index, e.sentence_id)
+            text = index.articles[article].text
+            feats.append(e.features)
+            single.append(any(a in text[start:end].lower() for a in answers))
+            options = []
+            for n in (e.sentence_id - 1, e.sentence_id + 1):
+                if 0 <= n < len(index.sentence_rows) and index.sentence_rows[n][0] == article:
+                    lo = min(start, int(index.sentence_rows[n][1]))
+                    hi = max(end, int(index.sentence_rows[n][2]))
+                    options.append((row_of.get(n, -1), any(a in text[lo:hi].lower() for a in answers)))
+            neighbours.append(options)
+        out.append((np.array(feats, np.float32).reshape(-1, len(FEATURES)), np.array(single),
+                    neighbours))
+    return out
+
+
+def hit_at_1(data, weights: np.ndarray, *, paired: bool = False) -> float:
+    """Share of questions whose top quote holds the answer (paired: best sentence plus its
+    better-scoring neighbour)."""
+    hits = []
+    for f, single, neighbours in data:
+        if not len(f):
+            hits.append(False)
+            continue
+        scores = f @ weights
+        best = int(np.argmax(scores))
+        hit = bool(single[best])
+        if paired and neighbours[best]:
+            row, label = max(neighbours[best], key=lambda o: scores[o[0]] if o[0] >= 0 else -1e9)
+            hit = hit or label
+        hits.append(hit)
+    return float(np.mean(hits))
+
+
+def fit(data, *, steps: int = 400, rate: float = 0.5, l2: float = 1e-3) -> np.ndarray:
+    """Listwise softmax fit of linear weights (questions with no positive are left out)."""
+    usable = [(f, y.astype(np.float32)) for f, y, _ in data if len(f) and y.any()]
+    w = QuoteWeights().vector().astype(np.float64)
+    for _ in range(steps):
+        grad = -l2 * w
+        for f, y in usable:
+            s = f @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            target = y / y.sum()
+            grad += f.T @ (target - p) / len(usable)
+        w += rate * grad
+    return w.astype(np.float32)
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quote-chunks", type=int, default=RetrievalConfig().quote_chunks)
+    parser.add_argument("--lexical-weight", type=float, default=RetrievalConfig().lexical_weight)
+    args = parser.parse_args()
+    config = RetrievalConfig(quote_chunks=args.quote_chunks, lexical_weight=args.lexical_weight)
+    embedder = SentenceEmbedder()
+    _, dev = newsqa(sample=1000, seed=1, exclude_seed=0)
+    sets = {
+        "newsqa-dev": collect(Answerer(WORK / "newsqa" / "index", embedder, config), dev),
+        "xquad-dev": collect(Answerer(WORK / "xquad" / "index", embedder, config), xquad_dev()),
+    }
+    pooled = [row for data in sets.values() for row in data]
+    fitted = fit(pooled)
+    print("features:", FEATURES)
+    for name, w in (("default", QuoteWeights().vector()), ("fitted", fitted)):
+        print(f"{name:8}", np.round(w / np.abs(w).max(), 3).tolist())
+        for label, data in sets.items():
+            print(f"   {label:11} hit@1 single {hit_at_1(data, w):.3f}  "
+                  f"with neighbour {hit_at_1(data, w, paired=True):.3f}")
+
+
+if __name__ == "__main__":
+    main()

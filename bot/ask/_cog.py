@@ -1,0 +1,147 @@
+"""Asking: the /ask command and @mentions, answered with a cited embed and buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.ask._cooldown import Cooldown
+from bot.ask._format import answer_embed
+from bot.ask._views import answer_view
+from bot.config import BotConfig, BotServices
+from bot.replies import FAILURE, NO_MENTIONS, send_ephemeral
+from bot.text import clip
+from index.errors import EmptyQuestion, NewsdeskError, QuestionTooLong
+from retrieval import Answer, check_question
+
+log = logging.getLogger(__name__)
+
+USAGE = (
+    "Ask me about the news articles, for example `/ask question: When was Blinken's trip "
+    "cancelled?`, or mention me with your question."
+)
+_THREAD_NAME_LIMIT = 100
+
+
+class AskCog(commands.Cog):
+    """Answers /ask and messages that mention the bot."""
+
+    def __init__(self, client: commands.Bot, config: BotConfig, services: BotServices) -> None:
+        self.client = client
+        self.config = config
+        self.services = services
+        self.cooldown = Cooldown(config.cooldown_s)
+
+    @app_commands.command(name="ask", description="Ask a question about the news articles.")
+    @app_commands.describe(question="Your question, e.g. When was Blinken's trip cancelled?")
+    async def ask(self, interaction: discord.Interaction[Any], question: str) -> None:
+        """Check the question, answer it off the event loop, reply with the embed and buttons."""
+        refusal = self.refusal(question, interaction.user.id)
+        if refusal:
+            await send_ephemeral(interaction, refusal)
+            return
+        await interaction.response.defer(thinking=True)
+        answer, query_id = await self.answer(
+            question,
+            interface="slash",
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+            user_id=interaction.user.id,
+        )
+        view = answer_view(query_id, answered=answer.answered)
+        await interaction.followup.send(
+            embed=answer_embed(answer),
+            view=view or discord.utils.MISSING,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer a message that mentions the bot (its content comes with the mention)."""
+        me = self.client.user
+        if me is None or message.author.bot or all(u.id != me.id for u in message.mentions):
+            return
+        question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+        refusal = self.refusal(question, message.author.id)
+        if refusal:
+            await message.reply(refusal, mention_author=False, allowed_mentions=NO_MENTIONS)
+            return
+        try:
+            answer, query_id = await self.answer(
+                question,
+                interface="mention",
+                guild_id=message.guild.id if message.guild else None,
+                channel_id=message.channel.id,
+                user_id=message.author.id,
+            )
+        except NewsdeskError as exc:
+            await message.reply(str(exc), mention_author=False, allowed_mentions=NO_MENTIONS)
+            return
+        except Exception:  # the bot's boundary: log it, tell the user, never a traceback
+            log.exception("question in message %s failed", message.id)
+            await message.reply(FAILURE, mention_author=False, allowed_mentions=NO_MENTIONS)
+            return
+        await self.deliver(message, answer, query_id)
+
+    def refusal(self, question: str, user_id: int) -> str | None:
+        """Why a question is not taken (a friendly sentence), or None to go ahead."""
+        try:
+            check_question(question, max_chars=self.config.max_question_chars)
+        except EmptyQuestion:
+            return USAGE
+        except QuestionTooLong as exc:
+            return str(exc)
+        wait = self.cooldown.remaining(user_id)
+        if wait > 0:
+            return f"One moment, please: you can ask again in {math.ceil(wait)} s."
+        return None
+
+    async def answer(
+        self,
+        question: str,
+        *,
+        interface: str,
+        guild_id: int | None,
+        channel_id: int | None,
+        user_id: int,
+    ) -> tuple[Answer, int | None]:
+        """Answer and log the question, both off the event loop."""
+        answer = await asyncio.to_thread(self.services.answerer.ask, question, k=self.config.top_k)
+        query_id = await asyncio.to_thread(
+            self.services.querylog.record,
+            answer,
+            interface=interface,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            user_id=user_id,
+        )
+        return answer, query_id
+
+    async def deliver(self, message: discord.Message, answer: Answer, query_id: int | None) -> None:
+        """Reply to the question, or answer in a new thread from it when so configured."""
+        embed = answer_embed(answer)
+        view = answer_view(query_id, answered=answer.answered) or discord.utils.MISSING
+        thread = await self._thread_for(message, answer.question)
+        if thread is not None:
+            await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            return
+        await message.reply(
+            embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS
+        )
+
+    async def _thread_for(self, message: discord.Message, question: str) -> discord.Thread | None:
+        if not self.config.answer_in_thread or not isinstance(message.channel, discord.TextChannel):
+            return None
+        name = clip(" ".join(question.split()), _THREAD_NAME_LIMIT) or "Answer"
+        try:
+            return await message.create_thread(name=name)
+        except discord.HTTPException as exc:
+            log.warning("could not start a thread from message %s (%s)", message.id, exc)
+            return None

@@ -1,0 +1,87 @@
+"""What the bot is handed: its settings, the services it calls, and the shapes they return."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from retrieval import Answer, QueryLog
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    """The bot's settings, built by the entry point from its own settings."""
+
+    guild_id: int | None = None
+    top_k: int = 4
+    cooldown_s: float = 5.0
+    max_question_chars: int = 500
+    answer_in_thread: bool = False
+    sources_page_size: int = 10
+
+    @property
+    def more_k(self) -> int:
+        """How many quotes "More sources" asks for (it shows those beyond the answer's)."""
+        return self.top_k + 4
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What an index rebuild did, as `/reindex` reports it."""
+
+    articles: int
+    added: int
+    updated: int
+    unchanged: int
+    removed: int
+    skipped: int
+    chunks: int
+    seconds: float
+    notes: tuple[str, ...] = ()
+
+
+class ArticleInfo(Protocol):
+    """The metadata of one indexed article, as `/sources` lists it."""
+
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def outlet(self) -> str | None: ...
+    @property
+    def published(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+
+
+class IndexInfo(Protocol):
+    """The index now serving."""
+
+    @property
+    def version(self) -> str: ...
+    @property
+    def articles(self) -> Sequence[ArticleInfo]: ...
+    @property
+    def n_articles(self) -> int: ...
+
+
+class QuestionService(Protocol):
+    """Answers questions (blocking: call it through `asyncio.to_thread`)."""
+
+    @property
+    def index(self) -> IndexInfo: ...
+
+    def ask(self, question: str, *, k: int | None = None) -> Answer: ...
+
+    def reload(self, *, force: bool = False) -> bool: ...
+
+
+@dataclass(frozen=True)
+class BotServices:
+    """The objects the bot calls into: all blocking, all called off the event loop."""
+
+    answerer: QuestionService
+    querylog: QueryLog
+    reindex: Callable[[], BuildReport] | None = None

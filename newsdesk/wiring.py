@@ -1,0 +1,44 @@
+"""Wiring shared by the commands: settings to an `Answerer` and a `QueryLog`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index import SentenceEmbedder
+from newsdesk.settings import Settings
+from retrieval import DEFAULT_MIN_CONFIDENCE, Answerer, QueryLog, RetrievalConfig
+
+
+def retrieval_config(settings: Settings) -> RetrievalConfig:
+    """The retrieval knobs the settings ask for."""
+    min_confidence = settings.newsdesk_min_confidence
+    return RetrievalConfig(
+        top_k=settings.newsdesk_top_k,
+        rrf_k=settings.newsdesk_rrf_k,
+        dense_weight=settings.newsdesk_dense_weight,
+        lexical_weight=settings.newsdesk_lexical_weight,
+        min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
+        max_question_chars=settings.newsdesk_max_question_chars,
+    )
+
+
+def make_answerer(settings: Settings, index_dir: Path | None = None) -> Answerer:
+    """An `Answerer` over the configured index and model.
+
+    Raises:
+        IndexNotFound, IndexFormatError, ModelNotFound: with a message saying what to do.
+    """
+    from index import read_manifest
+
+    folder = index_dir or settings.newsdesk_index_dir
+    read_manifest(folder)  # fail fast, before the model loads, when there is no index
+    return Answerer(folder, SentenceEmbedder(settings.newsdesk_model), retrieval_config(settings))
+
+
+def make_query_log(settings: Settings) -> QueryLog:
+    """The query log the settings point at."""
+    return QueryLog(
+        settings.newsdesk_db,
+        salt=settings.newsdesk_log_salt.get_secret_value(),
+        raw_user_ids=settings.newsdesk_log_raw_user_ids,
+    )
