@@ -170,7 +170,8 @@ def _table(results: dict) -> str:
         lines.append(
             f"BBC, one article changed: {inc['seconds']:.2f} s in all "
             f"({inc['embedded_chunks']} chunks embedded; their bare encode "
-            f"{inc['encode_one_article_seconds']:.3f} s; the rest {inc['seconds_beyond_encoding']:.2f} s)"
+            f"{inc['encode_one_article_seconds']:.3f} s; "
+            f"the rest {inc['seconds_beyond_encoding']:.2f} s)"
             f"; nothing changed: {inc['unchanged_rebuild_seconds']:.2f} s"
         )
     if "bbc_hnsw" in results:

@@ -26,12 +26,16 @@ class NewsdeskBot(commands.Bot):
     """newsdesk in Discord: /ask, @mentions, /sources, /reindex and /stats."""
 
     def __init__(self, config: BotConfig, services: BotServices) -> None:
+        # The bot never joins voice: no warning about the voice libraries it does not need.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),  # no privileged intent: a mention carries its text
             help_command=None,
             allowed_mentions=NO_MENTIONS,
             activity=discord.Activity(type=discord.ActivityType.listening, name="/ask"),
+            guild_ready_timeout=config.guild_ready_timeout_s,
         )
         self.config = config
         self.services = services

@@ -19,6 +19,7 @@ class BotConfig:
     max_question_chars: int = 500
     answer_in_thread: bool = False
     sources_page_size: int = 10
+    guild_ready_timeout_s: float = 2.0  # how long to wait for servers' data before "ready"
 
     @property
     def more_k(self) -> int:

@@ -8,27 +8,31 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import click
 
 from index import NewsdeskError
 from newsdesk.settings import Settings, load_settings
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from index import SentenceEmbedder
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def friendly_errors(func: F) -> F:
+def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn a `NewsdeskError` into one clear line on stderr and a non-zero exit."""
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except NewsdeskError as exc:
             raise click.ClickException(str(exc)) from exc
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def settings_from(ctx: click.Context) -> Settings:
@@ -38,7 +42,7 @@ def settings_from(ctx: click.Context) -> Settings:
     return settings
 
 
-def open_embedder(settings: Settings) -> Any:
+def open_embedder(settings: Settings) -> SentenceEmbedder:
     """The configured embedding model (imported here so `--help` stays instant)."""
     from index import SentenceEmbedder
 
@@ -80,7 +84,9 @@ def index_group() -> None:
 @click.option("--rebuild", is_flag=True, help="Re-embed every article, reusing nothing.")
 @click.pass_context
 @friendly_errors
-def index_build(ctx: click.Context, corpus: Path | None, index_dir: Path | None, rebuild: bool) -> None:
+def index_build(
+    ctx: click.Context, corpus: Path | None, index_dir: Path | None, rebuild: bool
+) -> None:
     """Build or update the index from the corpus folder (only changed articles are embedded).
 
     Example: newsdesk index build --corpus corpus
@@ -94,8 +100,9 @@ def index_build(ctx: click.Context, corpus: Path | None, index_dir: Path | None,
     for note in summary.notes:
         click.echo(note, err=True)
     click.echo(
-        f"Indexed {summary.articles} articles: {summary.added} added, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged, {summary.removed} removed, {len(summary.skipped)} skipped; "
+        f"Indexed {summary.articles} articles: {summary.added} added, "
+        f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.removed} removed, "
+        f"{len(summary.skipped)} skipped; "
         f"{summary.chunks} chunks ({summary.embedded_chunks} embedded) in {summary.seconds:.1f} s"
         f" ({summary.chunks_per_second:.1f} chunks/s)."
     )

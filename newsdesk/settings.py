@@ -50,4 +50,6 @@ def load_settings() -> Settings:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
         )
-        raise ConfigError(f"Invalid setting ({problems}); fix it in the environment or .env.") from exc
+        raise ConfigError(
+            f"Invalid setting ({problems}); fix it in the environment or .env."
+        ) from exc

@@ -17,6 +17,7 @@ _WHEN = re.compile(
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
     r"|\b(?:yesterday|today|tonight|tomorrow)\b"
     r"|\b(?:last|this|next) (?:week|month|year|weekend|spring|summer|autumn|fall|winter)\b"
+    r"|\b(?:beginning|start|end|middle) of (?:the|this|last|next) (?:year|month|week)\b"
     r"|\b(?:\w+ )?(?:days?|weeks?|months?|years?|decades?) (?:ago|later|earlier)\b"
     r"|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?",
 )
@@ -26,7 +27,7 @@ _NUMBER_WORDS = (
     r"|hundred|thousand|million|billion|trillion|dozens?|half|double|twice"
 )
 _NUMBER = re.compile(
-    rf"[$£€]?\d[\d,.]*(?:\s*(?:%|percent|per cent|million|billion|trillion|bn|m\b))?"
+    rf"(?<![\w-])[$£€]?\d[\d,.]*(?:\s*(?:%|percent|per cent|million|billion|trillion|bn|m\b))?"
     rf"|\b(?:(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)\b",
     re.IGNORECASE,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,11 +68,12 @@ class SentenceEvidence:
 
 @dataclass(frozen=True)
 class ScoredSentence:
-    """One candidate sentence and its combined score."""
+    """One candidate sentence, its combined score, and the evidence behind it."""
 
     sentence_id: int
     score: float
     cue: tuple[int, int] | None
+    features: tuple[float, ...]
 
 
 def lexical_coverage(index: OpenIndex, question_terms: list[str], sentence: str) -> float:
@@ -129,7 +131,10 @@ def rank_sentences(evidence: list[SentenceEvidence], weights: QuoteWeights) -> l
         return []
     scores = np.array([e.features for e in evidence], dtype=np.float32) @ weights.vector()
     order = np.argsort(-scores, kind="stable")
-    return [ScoredSentence(evidence[i].sentence_id, float(scores[i]), evidence[i].cue) for i in order]
+    return [
+        ScoredSentence(evidence[i].sentence_id, float(scores[i]), evidence[i].cue, evidence[i].features)
+        for i in order
+    ]
 
 
 def _leans_back(text: str) -> bool:
@@ -196,14 +201,20 @@ class _Draft:
 
 
 def build_quotes(
-    index: OpenIndex, ranked: list[ScoredSentence], *, k: int, weights: QuoteWeights
+    index: OpenIndex,
+    ranked: list[ScoredSentence],
+    *,
+    k: int,
+    weights: QuoteWeights,
+    confidence: Callable[[ScoredSentence, str], float] | None = None,
 ) -> list[Quote]:
     """Turn ranked sentences into at most `k` quotes, merging copies of one passage.
 
     The same passage in several articles (syndicated or translated copies: identical
     wording, or sentence vectors at least `duplicate_cosine` apart) becomes one quote
     whose sources list every article, each with its own span; passages overlapping an
-    earlier quote of the same article are skipped.
+    earlier quote of the same article are skipped. A quote's score is
+    `confidence(sentence, passage)` when given, else the sentence's ranking score.
     """
     drafts: list[_Draft] = []
     taken: list[tuple[int, int, int]] = []
@@ -229,6 +240,7 @@ def build_quotes(
             if item.cue is not None:
                 offset = index.sentence_span(item.sentence_id)[1] - start
                 highlight = (item.cue[0] + offset, item.cue[1] + offset)
-            drafts.append(_Draft(text, item.score, key, vector, [source], highlight))
+            score = confidence(item, text) if confidence else item.score
+            drafts.append(_Draft(text, score, key, vector, [source], highlight))
             taken.append((article, start, end))
     return [Quote(d.text, d.score, tuple(d.sources), d.highlight) for d in drafts]

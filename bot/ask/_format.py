@@ -80,15 +80,21 @@ def also_in(sources: Sequence[Source]) -> str | None:
 
 
 def _within(items: list[str], limit: int, separator: str, *, count: bool = False) -> str:
-    """Whole items joined, dropping trailing ones until it fits (a link is never cut)."""
+    """Whole items joined, dropping trailing ones until it fits (a link is never cut).
+
+    With `count`, dropped items are summed up as "and N more".
+    """
     kept = list(items)
     while kept and size(separator.join(kept)) > limit:
         kept.pop()
-    dropped = len(items) - len(kept)
-    more = f"and {dropped} more"
-    if count and dropped and kept and size(separator.join([*kept, more])) <= limit:
-        kept.append(more)
-    return separator.join(kept)
+    if not count or len(kept) == len(items):
+        return separator.join(kept)
+    while kept:
+        more = f"and {len(items) - len(kept)} more"
+        if size(separator.join([*kept, more])) <= limit:
+            return separator.join([*kept, more])
+        kept.pop()
+    return ""
 
 
 def _highlighted(text: str, highlight: tuple[int, int] | None, limit: int) -> str:

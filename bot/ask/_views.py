@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 
 from bot.ask._format import more_sources_embed
+from bot.config import BotConfig, BotServices
 from bot.replies import NO_MENTIONS, report_error, send_ephemeral
-
-if TYPE_CHECKING:
-    from bot.client import NewsdeskBot
 
 _VOTE_TEMPLATE = r"newsdesk:vote:(?P<vote>up|down):(?P<query_id>[0-9]{1,18})"
 _MORE_TEMPLATE = r"newsdesk:more:(?P<query_id>[0-9]{1,18})"
 _GONE = "I no longer have that question on record; please ask it again."
+
+
+class _Host(Protocol):
+    """The client the buttons run in (`NewsdeskBot`): where they find the services."""
+
+    config: BotConfig
+    services: BotServices
+
+
+def _host(interaction: discord.Interaction[Any]) -> _Host:
+    client: _Host = interaction.client
+    return client
 
 
 class VoteButton(
@@ -46,9 +56,9 @@ class VoteButton(
     ) -> VoteButton:
         return cls(int(match["query_id"]), 1 if match["vote"] == "up" else -1)
 
-    async def callback(self, interaction: discord.Interaction[NewsdeskBot]) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            querylog = interaction.client.services.querylog
+            querylog = _host(interaction).services.querylog
             stored = await asyncio.to_thread(
                 querylog.vote, self.query_id, interaction.user.id, self.vote
             )
@@ -84,15 +94,15 @@ class MoreSourcesButton(
     ) -> MoreSourcesButton:
         return cls(int(match["query_id"]))
 
-    async def callback(self, interaction: discord.Interaction[NewsdeskBot]) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
             await self._show_more(interaction)
         except Exception as exc:  # the bot's boundary: report, log, never show a traceback
             await report_error(interaction, exc)
 
-    async def _show_more(self, interaction: discord.Interaction[NewsdeskBot]) -> None:
+    async def _show_more(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        services, config = interaction.client.services, interaction.client.config
+        services, config = _host(interaction).services, _host(interaction).config
         logged = await asyncio.to_thread(services.querylog.get, self.query_id)
         if logged is None:
             await send_ephemeral(interaction, _GONE)

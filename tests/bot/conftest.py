@@ -15,7 +15,8 @@ import yarl
 
 from bot import BotConfig, BotServices, NewsdeskBot, serve
 from retrieval import Answerer, QueryLog, RetrievalConfig
-from tests.bot.fake_discord import GUILD_ID, TOKEN, FakeDiscord
+from tests.bot.discord_payloads import GUILD_ID, TOKEN
+from tests.bot.fake_discord import FakeDiscord
 
 _LOCAL = {"127.0.0.1", "localhost", None}
 
@@ -83,18 +84,18 @@ async def start_bot(
     ) -> RunningBot:
         querylog = services.querylog if services else QueryLog(tmp_path / "log.db", salt="t")
         services = services or BotServices(answerer=answerer, querylog=querylog)
-        config = config or BotConfig(guild_id=GUILD_ID, cooldown_s=5.0)
+        config = config or BotConfig(guild_id=GUILD_ID, guild_ready_timeout_s=0.05)
         client = NewsdeskBot(config, services)
         task = asyncio.create_task(serve(client, TOKEN, handle_signals=handle_signals))
         bot = RunningBot(client, task, querylog)
         running.append(bot)
-        for _ in range(400):
-            if client.get_guild(GUILD_ID) is not None or task.done():
-                break
-            await asyncio.sleep(0.025)
+        ready = asyncio.create_task(client.wait_until_ready())
+        await asyncio.wait({ready, task}, timeout=20, return_when=asyncio.FIRST_COMPLETED)
         if task.done():
+            ready.cancel()
             task.result()
-        assert client.get_guild(GUILD_ID) is not None, "the bot never received its guild"
+        assert ready.done(), "the bot never became ready"
+        assert client.get_guild(GUILD_ID) is not None
         return bot
 
     yield start

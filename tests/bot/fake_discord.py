@@ -13,62 +13,25 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-APP_ID = 1100000000000000001
-BOT_ID = 1100000000000000002
-GUILD_ID = 1100000000000000003
-CHANNEL_ID = 1100000000000000004
-USER_ID = 1100000000000000005
-ADMIN_ID = 1100000000000000006
-TOKEN = "fake-token.for-tests-only"
-API = "/api/v10"
-NOW = "2024-06-01T12:00:00.000000+00:00"
-ADMINISTRATOR = str(1 << 3)
-MEMBER_PERMISSIONS = str(
-    (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16)
-)  # view, send, embed, history
-MANAGE_GUILD = str(int(MEMBER_PERMISSIONS) | (1 << 5))
-
-
-def user(user_id: int, name: str, *, is_bot: bool = False) -> dict[str, Any]:
-    return {
-        "id": str(user_id),
-        "username": name,
-        "discriminator": "0",
-        "global_name": name,
-        "avatar": None,
-        "bot": is_bot,
-        "public_flags": 0,
-        "flags": 0,
-    }
-
-
-def member(user_id: int, name: str, permissions: str = MEMBER_PERMISSIONS) -> dict[str, Any]:
-    return {
-        "user": user(user_id, name),
-        "roles": [],
-        "joined_at": NOW,
-        "deaf": False,
-        "mute": False,
-        "flags": 0,
-        "permissions": permissions,
-        "nick": None,
-    }
-
-
-BOT_USER = user(BOT_ID, "newsdesk", is_bot=True)
-CHANNEL = {
-    "id": str(CHANNEL_ID),
-    "type": 0,
-    "guild_id": str(GUILD_ID),
-    "name": "news",
-    "position": 0,
-    "permission_overwrites": [],
-    "nsfw": False,
-    "parent_id": None,
-    "topic": None,
-    "last_message_id": None,
-    "rate_limit_per_user": 0,
-}
+from tests.bot.discord_payloads import (
+    API,
+    APP_ID,
+    BOT_ID,
+    BOT_USER,
+    GUILD_ID,
+    MEMBER_PERMISSIONS,
+    USER_ID,
+    application,
+    callback,
+    guild,
+    interaction,
+    member,
+    thread,
+    user,
+)
+from tests.bot.discord_payloads import (
+    message as message_payload,
+)
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -230,7 +193,7 @@ class FakeDiscord:
                     "application": {"id": str(APP_ID), "flags": 0},
                 },
             )
-            await self.dispatch("GUILD_CREATE", self.guild())
+            await self.dispatch("GUILD_CREATE", guild())
         elif op == 6:
             await self.dispatch("RESUMED", {})
 
@@ -244,52 +207,6 @@ class FakeDiscord:
         """Close the gateway from our side, as Discord does now and then (4000: resumable)."""
         assert self._ws is not None
         await self._ws.close(code=4000, message=b"fake reconnect")
-
-    @staticmethod
-    def guild() -> dict[str, Any]:
-        everyone = {
-            "id": str(GUILD_ID),
-            "name": "@everyone",
-            "permissions": MEMBER_PERMISSIONS,
-            "position": 0,
-            "color": 0,
-            "hoist": False,
-            "managed": False,
-            "mentionable": False,
-            "flags": 0,
-        }
-        return {
-            "id": str(GUILD_ID),
-            "name": "Test Server",
-            "icon": None,
-            "owner_id": str(ADMIN_ID),
-            "unavailable": False,
-            "member_count": 3,
-            "large": False,
-            "joined_at": NOW,
-            "roles": [everyone],
-            "channels": [CHANNEL],
-            "threads": [],
-            "emojis": [],
-            "stickers": [],
-            "features": [],
-            "voice_states": [],
-            "presences": [],
-            "stage_instances": [],
-            "guild_scheduled_events": [],
-            "soundboard_sounds": [],
-            "members": [{**member(BOT_ID, "newsdesk"), "user": BOT_USER}],
-            "afk_timeout": 300,
-            "verification_level": 0,
-            "default_message_notifications": 0,
-            "explicit_content_filter": 0,
-            "mfa_level": 0,
-            "premium_tier": 0,
-            "system_channel_flags": 0,
-            "preferred_locale": "en-US",
-            "nsfw_level": 0,
-            "premium_progress_bar_enabled": False,
-        }
 
     # -- REST ------------------------------------------------------------------------------
 
@@ -313,7 +230,7 @@ class FakeDiscord:
         if (m, p) == ("GET", "/users/@me"):
             return _json(BOT_USER)
         if (m, p) == ("GET", "/oauth2/applications/@me"):
-            return _json(self._application())
+            return _json(application())
         if m == "GET" and p in ("/gateway", "/gateway/bot"):
             return _json(
                 {
@@ -330,33 +247,16 @@ class FakeDiscord:
         if m == "PUT" and re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", p):
             return _json([self._command(c) for c in r.body])
         if m == "POST" and re.fullmatch(r"/interactions/\d+/[^/]+/callback", p):
-            return _json(self._callback(p, r.body))
+            return _json(callback(p, r.body))
         if m in ("POST", "PATCH") and re.fullmatch(r"/webhooks/\d+/[^/]+(/messages/[^/]+)?", p):
             return _json(self.message(r.body or {}, author=BOT_USER))
         if m == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", p)):
-            return _json(self._thread(int(match[1]), int(match[2]), r.body))
+            return _json(thread(int(match[1]), int(match[2]), r.body))
         if m == "POST" and (match := re.fullmatch(r"/channels/(\d+)/messages", p)):
             return _json(self.message(r.body or {}, author=BOT_USER, channel_id=int(match[1])))
         if m == "POST" and re.fullmatch(r"/channels/\d+/typing", p):
             return web.Response(status=204)
         return _json({"message": f"fake: no route {m} {p}", "code": 0}, status=404)
-
-    def _application(self) -> dict[str, Any]:
-        return {
-            "id": str(APP_ID),
-            "name": "newsdesk",
-            "icon": None,
-            "description": "",
-            "bot_public": True,
-            "bot_require_code_grant": False,
-            "verify_key": "0" * 64,
-            "owner": user(ADMIN_ID, "owner"),
-            "flags": 0,
-            "team": None,
-            "interactions_endpoint_url": None,
-            "summary": "",
-            "rpc_origins": [],
-        }
 
     def _command(self, payload: dict[str, Any]) -> dict[str, Any]:
         command_id = self.commands.setdefault(payload["name"], self.new_id())
@@ -370,99 +270,11 @@ class FakeDiscord:
             "id": str(command_id),
         }
 
-    @staticmethod
-    def _callback(path: str, body: dict[str, Any]) -> dict[str, Any]:
-        interaction_id = path.split("/")[2]
-        flags = (body.get("data") or {}).get("flags", 0) or 0
-        return {
-            "interaction": {
-                "id": interaction_id,
-                "type": 2,
-                "response_message_loading": body.get("type") == 5,
-                "response_message_ephemeral": bool(flags & 64),
-            }
-        }
-
-    def message(
-        self,
-        body: dict[str, Any],
-        *,
-        author: dict[str, Any],
-        channel_id: int = CHANNEL_ID,
-        **extra: Any,
-    ) -> dict[str, Any]:
-        """A message object as Discord returns or dispatches it."""
-        return {
-            "id": str(self.new_id()),
-            "channel_id": str(channel_id),
-            "guild_id": str(GUILD_ID),
-            "author": author,
-            "content": body.get("content") or "",
-            "timestamp": NOW,
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": body.get("embeds") or [],
-            "pinned": False,
-            "type": 19 if body.get("message_reference") else 0,
-            "flags": body.get("flags") or 0,
-            "components": body.get("components") or [],
-            **(
-                {"message_reference": body["message_reference"]}
-                if body.get("message_reference")
-                else {}
-            ),
-            **extra,
-        }
-
-    def _thread(self, channel_id: int, message_id: int, body: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": str(message_id),
-            "type": 11,
-            "guild_id": str(GUILD_ID),
-            "parent_id": str(channel_id),
-            "name": body["name"],
-            "owner_id": str(BOT_ID),
-            "message_count": 0,
-            "member_count": 1,
-            "rate_limit_per_user": 0,
-            "thread_metadata": {
-                "archived": False,
-                "auto_archive_duration": 1440,
-                "archive_timestamp": NOW,
-                "locked": False,
-            },
-        }
+    def message(self, body: dict[str, Any], **fields: Any) -> dict[str, Any]:
+        """A message object with a fresh id, as Discord returns or dispatches it."""
+        return message_payload(self.new_id(), body, **fields)
 
     # -- what users do -----------------------------------------------------------------------
-
-    def _interaction(
-        self, kind: int, data: dict[str, Any], *, user_id: int, permissions: str, **extra: Any
-    ) -> dict[str, Any]:
-        interaction_id = self.new_id()
-        return {
-            "id": str(interaction_id),
-            "application_id": str(APP_ID),
-            "type": kind,
-            "token": f"itoken-{interaction_id}",
-            "version": 1,
-            "guild_id": str(GUILD_ID),
-            "channel_id": str(CHANNEL_ID),
-            "channel": CHANNEL,
-            "member": member(user_id, f"user{user_id % 1000}", permissions),
-            "data": data,
-            "app_permissions": MEMBER_PERMISSIONS,
-            "locale": "en-US",
-            "guild_locale": "en-US",
-            "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
-            "context": 0,
-            "attachment_size_limit": 8 * 1024 * 1024,
-            **extra,
-        }
 
     async def slash(
         self,
@@ -483,7 +295,7 @@ class FakeDiscord:
                 for k, v in (options or {}).items()
             ],
         }
-        payload = self._interaction(2, data, user_id=user_id, permissions=permissions)
+        payload = interaction(self.new_id(), 2, data, user_id=user_id, permissions=permissions)
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["token"])
 
@@ -492,8 +304,8 @@ class FakeDiscord:
     ) -> str:
         """Click a button under a message; returns the interaction token."""
         data = {"custom_id": custom_id, "component_type": 2}
-        payload = self._interaction(
-            3, data, user_id=user_id, permissions=MEMBER_PERMISSIONS, message=message
+        payload = interaction(
+            self.new_id(), 3, data, user_id=user_id, permissions=MEMBER_PERMISSIONS, message=message
         )
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["token"])
@@ -509,42 +321,3 @@ class FakeDiscord:
         )
         await self.dispatch("MESSAGE_CREATE", message)
         return message
-
-
-async def ask(fake: FakeDiscord, question: str, *, user_id: int = USER_ID) -> Request:
-    """Run /ask as a user and wait for the answer (the follow-up after the deferral)."""
-    token = await fake.slash("ask", {"question": question}, user_id=user_id)
-    return await fake.wait_for_request("POST", rf"/webhooks/{APP_ID}/{token}")
-
-
-async def ephemeral_reply(fake: FakeDiscord, token: str) -> dict[str, Any]:
-    """The message data of a note only the user sees: a response or a follow-up."""
-    callback = await fake.wait_for_request("POST", rf"/interactions/\d+/{token}/callback")
-    if callback.body["type"] == 4:
-        return dict(callback.body["data"])
-    followup = await fake.wait_for_request("POST", rf"/webhooks/{APP_ID}/{token}")
-    return dict(followup.body)
-
-
-def custom_ids(message_body: dict[str, Any]) -> list[str]:
-    """The custom ids of the buttons under a message the bot sent."""
-    return [
-        button["custom_id"]
-        for row in message_body.get("components") or []
-        for button in row["components"]
-    ]
-
-
-def sent_messages(fake: FakeDiscord) -> list[dict[str, Any]]:
-    """Every message payload the bot sent: channel posts, follow-ups, edits, callbacks."""
-    payloads = []
-    for r in fake.requests:
-        if r.method not in ("POST", "PATCH") or not isinstance(r.body, dict):
-            continue
-        if r.path.endswith("/callback"):
-            data = r.body.get("data") or {}
-            if "content" in data or "embeds" in data:
-                payloads.append(data)
-        elif r.path.startswith(("/webhooks/", "/channels/")) and not r.path.endswith("/threads"):
-            payloads.append(r.body)
-    return payloads

@@ -8,18 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot import BotConfig
 from retrieval import QueryLog
-from tests.bot.fake_discord import (
-    APP_ID,
-    BOT_USER,
-    CHANNEL_ID,
-    USER_ID,
-    FakeDiscord,
-    ask,
-    custom_ids,
-    ephemeral_reply,
-    sent_messages,
-)
+from tests.bot.discord_payloads import APP_ID, BOT_USER, CHANNEL_ID, GUILD_ID, USER_ID
+from tests.bot.fake_discord import FakeDiscord
+from tests.bot.helpers import ask, custom_ids, ephemeral_reply, sent_messages
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -142,9 +135,7 @@ async def test_nothing_the_bot_sends_can_ping_anyone(fake_discord, start_bot):
         assert not payload["allowed_mentions"].get("replied_user")
 
 
-async def test_long_empty_and_hasty_questions_get_friendly_ephemeral_notes(
-    fake_discord, start_bot
-):
+async def test_long_empty_and_hasty_questions_get_friendly_ephemeral_notes(fake_discord, start_bot):
     await start_bot()
     too_long = await ephemeral_reply(
         fake_discord, await fake_discord.slash("ask", {"question": "why " * 200})
@@ -162,3 +153,17 @@ async def test_long_empty_and_hasty_questions_get_friendly_ephemeral_notes(
     for note in (too_long, empty, hasty):
         assert note["flags"] & 64
         assert "Traceback" not in note["content"]
+
+
+async def test_answer_in_thread_starts_a_thread_from_the_question(fake_discord, start_bot):
+    config = BotConfig(guild_id=GUILD_ID, answer_in_thread=True, guild_ready_timeout_s=0.05)
+    await start_bot(config=config)
+    message = await fake_discord.mention(BLINKEN)
+    thread = await fake_discord.wait_for_request(
+        "POST", rf"/channels/{CHANNEL_ID}/messages/{message['id']}/threads"
+    )
+    answer = await fake_discord.wait_for_request("POST", rf"/channels/{message['id']}/messages")
+
+    assert thread.body["name"] == BLINKEN
+    assert "February" in answer.body["embeds"][0]["description"]
+    assert answer.body["allowed_mentions"]["parse"] == []

@@ -1,0 +1,75 @@
+"""Warm, in-process latency of one answer call, and where the time goes.
+
+Asks every question of tests/data/qa.jsonl over the bundled corpus, and 1,000 NewsQA
+questions over the NewsQA corpus (2,201 articles; built by bench/build_public.py), three
+rounds each after a warm-up, and prints p50/p95 of `Answerer.ask` and the median share
+spent embedding the question, searching (FAISS + BM25 + fusion) and choosing quotes.
+
+    .venv/bin/python bench/build_public.py && .venv/bin/python bench/query_latency.py
+
+Figures go to bench/results/query_latency.json.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.datasets import ROOT, WORK, newsqa
+from index import SentenceEmbedder, build_index
+from retrieval import Answerer
+
+ROUNDS = 3
+
+
+def measure(answerer: Answerer, questions: list[str]) -> dict[str, float]:
+    for question in questions[:20]:
+        answerer.ask(question)
+    totals, parts = [], {"embed": [], "search": [], "quote": []}
+    for _ in range(ROUNDS):
+        for question in questions:
+            answer = answerer.ask(question)
+            totals.append(answer.latency_ms)
+            for name in parts:
+                parts[name].append(answer.timings_ms[name])
+    total = float(np.sum(totals))
+    return {
+        "questions": len(questions),
+        "calls": len(totals),
+        "p50_ms": float(np.percentile(totals, 50)),
+        "p95_ms": float(np.percentile(totals, 95)),
+        **{f"median_{k}_ms": float(np.median(v)) for k, v in parts.items()},
+        **{f"share_{k}": float(np.sum(v)) / total for k, v in parts.items()},
+    }
+
+
+def main() -> None:
+    embedder = SentenceEmbedder()
+    bundled_questions = [json.loads(x)["question"]
+                         for x in (ROOT / "tests/data/qa.jsonl").read_text().splitlines() if x]
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        build_index(ROOT / "corpus", Path(tmp) / "index", embedder)
+        results["bundled corpus (5 articles)"] = measure(
+            Answerer(Path(tmp) / "index", embedder), bundled_questions)
+    _, items = newsqa()
+    results["NewsQA corpus (2,201 articles)"] = measure(
+        Answerer(WORK / "newsqa" / "index", embedder), [i["question"] for i in items])
+    print(f"{'corpus':32} {'p50 ms':>8} {'p95 ms':>8} {'embed':>7} {'search':>7} {'quote':>7}")
+    for name, r in results.items():
+        print(f"{name:32} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['share_embed']:7.0%} "
+              f"{r['share_search']:7.0%} {r['share_quote']:7.0%}")
+    out = ROOT / "bench" / "results" / "query_latency.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""How sure an answer is: the chance that a quote answers the question, from its evidence.
+
+A small logistic model over evidence that separates answers from near misses: how close
+the sentence and its chunk are to the question, how much of the question's vocabulary the
+passage covers (words the corpus never uses count as missing), and whether a "when" or
+"how many" question finds a date or a number in the passage. It is fitted by
+bench/tune_abstain.py on questions no one here wrote (NewsQA and XQuAD development
+questions, each asked once with its article and once with that article held out).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from index import OpenIndex, tokenize, words
+from retrieval.cues import find_cue
+from retrieval.question import Question
+
+FEATURES = ("sentence_dense", "chunk_dense", "coverage", "unknown_share", "cue_missing", "rank")
+_STRICT_KINDS = ("when", "number")
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """Logistic-regression coefficients over `FEATURES`."""
+
+    bias: float
+    weights: tuple[float, ...]
+
+    cue_missing_factor: float = 0.1
+
+    def probability(self, features: tuple[float, ...]) -> float:
+        """The modelled chance (0..1) that the quote answers the question.
+
+        A "when" or "how many" question whose passage holds no date or number is not
+        answered by it, whatever else matches: that rule scales the chance down.
+        """
+        z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
+        p = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+        return p * self.cue_missing_factor if features[FEATURES.index("cue_missing")] else p
+
+
+# Fitted with bench/tune_abstain.py (unknown_share and cue_missing are not learnt: see there).
+DEFAULT_CONFIDENCE = ConfidenceModel(
+    bias=-9.843, weights=(7.953, -4.120, 0.565, 0.0, 0.0, 2.814)
+)
+
+
+def confidence_features(
+    index: OpenIndex,
+    question: Question,
+    *,
+    sentence_dense: float,
+    chunk_dense: float,
+    rank_score: float,
+    passage: str,
+) -> tuple[float, ...]:
+    """The evidence, in `FEATURES` order, that `passage` answers `question`."""
+    terms = set(tokenize(question.text))
+    idf = {t: index.idf(t) for t in terms}
+    unseen = math.log(1.0 + (index.n_chunks + 0.5) / 0.5)  # a term the corpus never uses
+    weight = {t: w if w > 0 else unseen for t, w in idf.items()}
+    present = set(tokenize(passage))
+    total = sum(weight.values())
+    coverage = sum(w for t, w in weight.items() if t in present) / total if total else 0.0
+    unknown = sum(1 for w in idf.values() if w <= 0) / len(terms) if terms else 1.0
+    cue_missing = 0.0
+    if question.kind in _STRICT_KINDS:
+        found = find_cue(question.kind, passage, frozenset(words(question.text)))
+        cue_missing = 0.0 if found else 1.0
+    return (sentence_dense, chunk_dense, coverage, unknown, cue_missing, rank_score)
