@@ -16,8 +16,10 @@ def main() -> None:
     for name, (corpus, _) in (("xquad", xquad()), ("newsqa", newsqa())):
         started = time.perf_counter()
         summary = build_index(corpus, WORK / name / "index", embedder)
-        print(f"{name}: {summary.articles} articles, {summary.chunks} chunks, "
-              f"{summary.embedded_chunks} embedded in {time.perf_counter() - started:.1f} s")
+        print(
+            f"{name}: {summary.articles} articles, {summary.chunks} chunks, "
+            f"{summary.embedded_chunks} embedded in {time.perf_counter() - started:.1f} s"
+        )
 
 
 if __name__ == "__main__":

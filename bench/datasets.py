@@ -25,7 +25,9 @@ def _write_corpus(name: str, records: list[dict]) -> Path:
     return folder
 
 
-def newsqa(sample: int = 1000, seed: int = 0, exclude_seed: int | None = None) -> tuple[Path, list[dict]]:
+def newsqa(
+    sample: int = 1000, seed: int = 0, exclude_seed: int | None = None
+) -> tuple[Path, list[dict]]:
     """The NewsQA corpus folder and a seeded sample of its questions (QA-file shape).
 
     `exclude_seed` draws the sample from the questions that the sample of that other seed
@@ -33,17 +35,19 @@ def newsqa(sample: int = 1000, seed: int = 0, exclude_seed: int | None = None) -
     """
     src = DATA / "newsqa-subset"
     articles = [json.loads(line) for line in (src / "articles.jsonl").open(encoding="utf-8")]
-    corpus = _write_corpus("newsqa", [
-        {"id": a["id"], "text": a["text"], "source": a["source"]} for a in articles
-    ])
+    corpus = _write_corpus(
+        "newsqa", [{"id": a["id"], "text": a["text"], "source": a["source"]} for a in articles]
+    )
     questions = [json.loads(line) for line in (src / "questions.jsonl").open(encoding="utf-8")]
     pool = questions
     if exclude_seed is not None:
         held = {q["id"] for q in random.Random(exclude_seed).sample(questions, sample)}
         pool = [q for q in questions if q["id"] not in held]
     chosen = random.Random(seed).sample(pool, sample)
-    items = [{"question": q["question"], "answers": [q["answer"]], "articles": [q["article_id"]]}
-             for q in chosen]
+    items = [
+        {"question": q["question"], "answers": [q["answer"]], "articles": [q["article_id"]]}
+        for q in chosen
+    ]
     return corpus, items
 
 
@@ -54,10 +58,19 @@ def xquad() -> tuple[Path, list[dict]]:
     for article in data["data"]:
         for number, paragraph in enumerate(article["paragraphs"]):
             article_id = f"{article['title']}/{number}"
-            records.append({"id": article_id, "title": article["title"].replace("_", " "),
-                            "text": paragraph["context"]})
+            records.append(
+                {
+                    "id": article_id,
+                    "title": article["title"].replace("_", " "),
+                    "text": paragraph["context"],
+                }
+            )
             for qa in paragraph["qas"]:
-                items.append({"question": qa["question"],
-                              "answers": [a["text"] for a in qa["answers"]],
-                              "articles": [article_id]})
+                items.append(
+                    {
+                        "question": qa["question"],
+                        "answers": [a["text"] for a in qa["answers"]],
+                        "articles": [article_id],
+                    }
+                )
     return _write_corpus("xquad", records), items

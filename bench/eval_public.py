@@ -25,15 +25,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, WORK, newsqa, xquad
 from index import SentenceEmbedder
-from retrieval import DEFAULT_MIN_CONFIDENCE, Answerer, QuoteWeights, RetrievalConfig, check_question
+from retrieval import (
+    DEFAULT_MIN_CONFIDENCE,
+    Answerer,
+    QuoteWeights,
+    RetrievalConfig,
+    check_question,
+)
 
 FULL = RetrievalConfig(min_confidence=0.0)
 W = QuoteWeights()
 PIPELINES = {
-    "bm25 alone": replace(FULL, dense_weight=0.0, cue_kinds=frozenset(), weights=replace(
-        W, sentence_dense=0.0, chunk_dense=0.0, cue=0.0, lead=0.0)),
-    "dense alone": replace(FULL, lexical_weight=0.0, cue_kinds=frozenset(), weights=replace(
-        W, lexical=0.0, chunk_lexical=0.0, cue=0.0, lead=0.0)),
+    "bm25 alone": replace(
+        FULL,
+        dense_weight=0.0,
+        cue_kinds=frozenset(),
+        weights=replace(W, sentence_dense=0.0, chunk_dense=0.0, cue=0.0, lead=0.0),
+    ),
+    "dense alone": replace(
+        FULL,
+        lexical_weight=0.0,
+        cue_kinds=frozenset(),
+        weights=replace(W, lexical=0.0, chunk_lexical=0.0, cue=0.0, lead=0.0),
+    ),
     "full pipeline": FULL,
     "full, no 'when' cue": replace(FULL, cue_kinds=FULL.cue_kinds - {"when"}),
     "full, no 'who' cue": replace(FULL, cue_kinds=FULL.cue_kinds - {"who"}),
@@ -63,15 +77,21 @@ def run(answerer: Answerer, items: list[dict]) -> dict[str, float]:
         chunk_hits.append((chunks[:1] == [True], any(chunks)))
     q, c = np.array(quote_hits), np.array(chunk_hits)
     return {
-        "quote_hit@1": float(q[:, 0].mean()), "quote_hit@5": float(q[:, 1].mean()),
-        "chunk_hit@1": float(c[:, 0].mean()), "chunk_hit@5": float(c[:, 1].mean()),
-        "answered_share": float(np.mean(answered)), "quote_words_median": float(np.median(words)),
+        "quote_hit@1": float(q[:, 0].mean()),
+        "quote_hit@5": float(q[:, 1].mean()),
+        "chunk_hit@1": float(c[:, 0].mean()),
+        "chunk_hit@5": float(c[:, 1].mean()),
+        "answered_share": float(np.mean(answered)),
+        "quote_words_median": float(np.median(words)),
     }
 
 
 def main() -> None:
     embedder = SentenceEmbedder()
-    sets = {"XQuAD (1,190)": ("xquad", xquad()[1]), "NewsQA (1,000, seed 0)": ("newsqa", newsqa()[1])}
+    sets = {
+        "XQuAD (1,190)": ("xquad", xquad()[1]),
+        "NewsQA (1,000, seed 0)": ("newsqa", newsqa()[1]),
+    }
     results: dict[str, dict[str, dict[str, float]]] = {}
     started = time.perf_counter()
     for label, (name, items) in sets.items():
@@ -79,15 +99,22 @@ def main() -> None:
             answerer = Answerer(WORK / name / "index", embedder, config)
             results.setdefault(pipeline, {})[label] = run(answerer, items)
             r = results[pipeline][label]
-            print(f"{label:24} {pipeline:26} quote hit@1 {r['quote_hit@1']:.3f} hit@5 "
-                  f"{r['quote_hit@5']:.3f} | chunk hit@1 {r['chunk_hit@1']:.3f} hit@5 "
-                  f"{r['chunk_hit@5']:.3f} | answered {r['answered_share']:.2f}", flush=True)
+            print(
+                f"{label:24} {pipeline:26} quote hit@1 {r['quote_hit@1']:.3f} hit@5 "
+                f"{r['quote_hit@5']:.3f} | chunk hit@1 {r['chunk_hit@1']:.3f} hit@5 "
+                f"{r['chunk_hit@5']:.3f} | answered {r['answered_share']:.2f}",
+                flush=True,
+            )
     out = ROOT / "bench" / "results" / "eval_public.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"seconds": time.perf_counter() - started, "results": results},
-                              indent=2) + "\n")
-    print("\n| pipeline | " + " | ".join(f"{s} quote hit@1 / hit@5 | chunk hit@1 / hit@5"
-                                        for s in sets) + " |")
+    out.write_text(
+        json.dumps({"seconds": time.perf_counter() - started, "results": results}, indent=2) + "\n"
+    )
+    print(
+        "\n| pipeline | "
+        + " | ".join(f"{s} quote hit@1 / hit@5 | chunk hit@1 / hit@5" for s in sets)
+        + " |"
+    )
     print("|---" * (1 + 2 * len(sets)) + "|")
     for pipeline, per_set in results.items():
         cells = []

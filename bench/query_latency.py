@@ -51,20 +51,27 @@ def measure(answerer: Answerer, questions: list[str]) -> dict[str, float]:
 
 def main() -> None:
     embedder = SentenceEmbedder()
-    bundled_questions = [json.loads(x)["question"]
-                         for x in (ROOT / "tests/data/qa.jsonl").read_text().splitlines() if x]
+    bundled_questions = [
+        json.loads(x)["question"]
+        for x in (ROOT / "tests/data/qa.jsonl").read_text().splitlines()
+        if x
+    ]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         build_index(ROOT / "corpus", Path(tmp) / "index", embedder)
         results["bundled corpus (5 articles)"] = measure(
-            Answerer(Path(tmp) / "index", embedder), bundled_questions)
+            Answerer(Path(tmp) / "index", embedder), bundled_questions
+        )
     _, items = newsqa()
     results["NewsQA corpus (2,201 articles)"] = measure(
-        Answerer(WORK / "newsqa" / "index", embedder), [i["question"] for i in items])
+        Answerer(WORK / "newsqa" / "index", embedder), [i["question"] for i in items]
+    )
     print(f"{'corpus':32} {'p50 ms':>8} {'p95 ms':>8} {'embed':>7} {'search':>7} {'quote':>7}")
     for name, r in results.items():
-        print(f"{name:32} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['share_embed']:7.0%} "
-              f"{r['share_search']:7.0%} {r['share_quote']:7.0%}")
+        print(
+            f"{name:32} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['share_embed']:7.0%} "
+            f"{r['share_search']:7.0%} {r['share_quote']:7.0%}"
+        )
     out = ROOT / "bench" / "results" / "query_latency.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")

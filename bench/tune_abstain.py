@@ -26,7 +26,6 @@ from retrieval import Answerer, check_question
 from retrieval.confidence import FEATURES, confidence_features
 from retrieval.quotes import build_quotes, gather_evidence, rank_sentences
 
-
 # unknown_share and cue_missing describe the question more than the quote: a held-out
 # negative shares them with its positive, so they are not learnt here (cue_missing is a
 # rule in the service instead).
@@ -40,16 +39,27 @@ def top_quote(answerer: Answerer, question: str, hold_out: str | None):
     vector = answerer.embed_question(checked.text)
     candidates = answerer._candidates(index, checked, vector)
     if hold_out is not None:
-        candidates = [c for c in candidates
-                      if index.articles[index.chunk_article(c.chunk_id)].article_id != hold_out]
-    ranked = rank_sentences(gather_evidence(index, checked, vector, candidates),
-                            answerer.config.weights)
+        candidates = [
+            c
+            for c in candidates
+            if index.articles[index.chunk_article(c.chunk_id)].article_id != hold_out
+        ]
+    ranked = rank_sentences(
+        gather_evidence(index, checked, vector, candidates), answerer.config.weights
+    )
     seen: list[tuple[float, ...]] = []
 
     def record(sentence, passage: str) -> float:
-        seen.append(confidence_features(
-            index, checked, sentence_dense=sentence.features[0],
-            chunk_dense=sentence.features[1], rank_score=sentence.score, passage=passage))
+        seen.append(
+            confidence_features(
+                index,
+                checked,
+                sentence_dense=sentence.features[0],
+                chunk_dense=sentence.features[1],
+                rank_score=sentence.score,
+                passage=passage,
+            )
+        )
         return 0.0
 
     quotes = build_quotes(index, ranked, k=1, weights=answerer.config.weights, confidence=record)
@@ -71,8 +81,9 @@ def examples(answerer: Answerer, items: list[dict]) -> tuple[np.ndarray, np.ndar
     return np.array(rows, dtype=np.float64), np.array(labels)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, *, steps: int = 3000, rate: float = 0.5,
-                 l2: float = 1e-3) -> tuple[float, np.ndarray]:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, *, steps: int = 3000, rate: float = 0.5, l2: float = 1e-3
+) -> tuple[float, np.ndarray]:
     """Plain logistic regression on standardised features; coefficients in raw units."""
     mean, std = x.mean(0), x.std(0) + 1e-9
     z = (x - mean) / std
@@ -88,8 +99,11 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, steps: int = 3000, rate: float
 def report(name: str, p: np.ndarray, y: np.ndarray, threshold: float) -> None:
     answered = p >= threshold
     precision = (y[answered] == 1).mean() if answered.any() else float("nan")
-    print(f"  {name:12} answered {answered.mean():.2f}  precision {precision:.3f}  "
-          f"positives kept {answered[y == 1].mean():.3f}  negatives declined {(~answered[y == 0]).mean():.3f}")
+    print(
+        f"  {name:12} answered {answered.mean():.2f}  precision {precision:.3f}  "
+        f"positives kept {answered[y == 1].mean():.3f}  "
+        f"negatives declined {(~answered[y == 0]).mean():.3f}"
+    )
 
 
 def main() -> None:
@@ -104,8 +118,9 @@ def main() -> None:
             "newsqa-dev": examples(Answerer(WORK / "newsqa" / "index", embedder), dev),
             "xquad-dev": examples(Answerer(WORK / "xquad" / "index", embedder), xquad_dev()),
         }
-        np.savez(cache, **{f"{n}-{k}": v for n, (x, y) in sets.items() for k, v in
-                           (("x", x), ("y", y))})
+        np.savez(
+            cache, **{f"{n}-{k}": v for n, (x, y) in sets.items() for k, v in (("x", x), ("y", y))}
+        )
     x = np.concatenate([s[0] for s in sets.values()])
     y = np.concatenate([s[1] for s in sets.values()])
     used = [FEATURES.index(f) for f in MODEL_FEATURES]
@@ -115,8 +130,10 @@ def main() -> None:
     print("features:", FEATURES)
     for name, (xs, ys) in sets.items():
         strict = xs[:, FEATURES.index("cue_missing")] > 0
-        print(f"  {name}: rule 'when/how many needs a date/number' declines "
-              f"{strict[ys == 1].mean():.3f} of positives, {strict[ys == 0].mean():.3f} of negatives")
+        print(
+            f"  {name}: rule 'when/how many needs a date/number' declines "
+            f"{strict[ys == 1].mean():.3f} of positives, {strict[ys == 0].mean():.3f} of negatives"
+        )
     print(f"bias={bias:.3f}, weights=({', '.join(f'{w:.3f}' for w in weights)})")
     for threshold in (0.4, 0.5, 0.6):
         print(f"threshold {threshold}")
@@ -129,8 +146,10 @@ def main() -> None:
         feats, _ = top_quote(answerer, item["question"], None)
         p = 1 / (1 + np.exp(-(np.array(feats) @ weights + bias))) if feats else 0.0
         rule = feats is not None and feats[FEATURES.index("cue_missing")] > 0
-        print(f"  {'A' if item['answers'] else 'U'} {p:.2f} {'no-cue' if rule else '      '} "
-              f"{item['question'][:70]}")
+        print(
+            f"  {'A' if item['answers'] else 'U'} {p:.2f} {'no-cue' if rule else '      '} "
+            f"{item['question'][:70]}"
+        )
 
 
 if __name__ == "__main__":

@@ -28,8 +28,10 @@ XQUAD_DEV_ARTICLES = 24
 
 def xquad_dev() -> list[dict]:
     _, items = xquad()
-    titles = sorted({i["articles"][0].split("/")[0] for i in items}, key=lambda t: [
-        i["articles"][0].split("/")[0] for i in items].index(t))
+    titles = sorted(
+        {i["articles"][0].split("/")[0] for i in items},
+        key=lambda t: [i["articles"][0].split("/")[0] for i in items].index(t),
+    )
     dev = set(titles[:XQUAD_DEV_ARTICLES])
     return [i for i in items if i["articles"][0].split("/")[0] in dev]
 
@@ -45,7 +47,9 @@ def collect(answerer: Answerer, items: list[dict]) -> list[tuple]:
     for item in items:
         checked = check_question(item["question"], max_chars=10_000)
         vector = answerer.embed_question(checked.text)
-        evidence = gather_evidence(index, checked, vector, answerer._candidates(index, checked, vector))
+        evidence = gather_evidence(
+            index, checked, vector, answerer._candidates(index, checked, vector)
+        )
         answers = [a.lower() for a in item["answers"]]
         row_of = {e.sentence_id: n for n, e in enumerate(evidence)}
         feats, single, neighbours = [], [], []
@@ -59,10 +63,13 @@ def collect(answerer: Answerer, items: list[dict]) -> list[tuple]:
                 if 0 <= n < len(index.sentence_rows) and index.sentence_rows[n][0] == article:
                     lo = min(start, int(index.sentence_rows[n][1]))
                     hi = max(end, int(index.sentence_rows[n][2]))
-                    options.append((row_of.get(n, -1), any(a in text[lo:hi].lower() for a in answers)))
+                    options.append(
+                        (row_of.get(n, -1), any(a in text[lo:hi].lower() for a in answers))
+                    )
             neighbours.append(options)
-        out.append((np.array(feats, np.float32).reshape(-1, len(FEATURES)), np.array(single),
-                    neighbours))
+        out.append(
+            (np.array(feats, np.float32).reshape(-1, len(FEATURES)), np.array(single), neighbours)
+        )
     return out
 
 
@@ -78,7 +85,7 @@ def hit_at_1(data, weights: np.ndarray, *, paired: bool = False) -> float:
         best = int(np.argmax(scores))
         hit = bool(single[best])
         if paired and neighbours[best]:
-            row, label = max(neighbours[best], key=lambda o: scores[o[0]] if o[0] >= 0 else -1e9)
+            _, label = max(neighbours[best], key=lambda o: scores[o[0]] if o[0] >= 0 else -1e9)
             hit = hit or label
         hits.append(hit)
     return float(np.mean(hits))
@@ -120,8 +127,10 @@ def main() -> None:
     for name, w in (("default", QuoteWeights().vector()), ("fitted", fitted)):
         print(f"{name:8}", np.round(w / np.abs(w).max(), 3).tolist())
         for label, data in sets.items():
-            print(f"   {label:11} hit@1 single {hit_at_1(data, w):.3f}  "
-                  f"with neighbour {hit_at_1(data, w, paired=True):.3f}")
+            print(
+                f"   {label:11} hit@1 single {hit_at_1(data, w):.3f}  "
+                f"with neighbour {hit_at_1(data, w, paired=True):.3f}"
+            )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,13 @@ DEFAULT_QA = Path("tests/data/qa.jsonl")
 
 
 def _source_line(source: Source) -> str:
-    parts = [source.outlet, source.agency and f"via {source.agency}", source.title,
-             source.published, source.url or source.path]
+    parts = [
+        source.outlet,
+        source.agency and f"via {source.agency}",
+        source.title,
+        source.published,
+        source.url or source.path,
+    ]
     return " · ".join(p for p in parts if p)
 
 
@@ -63,7 +68,9 @@ def ask_command(ctx: click.Context, question: str, k: int | None, as_json: bool)
     check_question(question, max_chars=settings.newsdesk_max_question_chars)
     answer = make_answerer(settings).ask(question, k=k)
     _log(ctx, answer)
-    click.echo(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else format_answer(answer))
+    click.echo(
+        json.dumps(answer.to_json(), ensure_ascii=False) if as_json else format_answer(answer)
+    )
 
 
 @click.command("chat")
@@ -82,8 +89,9 @@ def chat_command(ctx: click.Context, as_json: bool) -> None:
     query_log = make_query_log(settings)
     interactive = sys.stdin.isatty()
     if interactive:
-        click.echo(f"Ask about the {answerer.index.n_articles} indexed articles; Ctrl-D to quit.",
-                   err=True)
+        click.echo(
+            f"Ask about the {answerer.index.n_articles} indexed articles; Ctrl-D to quit.", err=True
+        )
     while True:
         if interactive:
             click.echo("? ", nl=False, err=True)
@@ -114,8 +122,14 @@ def _metrics_table(metrics: dict[str, Any]) -> str:
 
 
 @click.command("eval")
-@click.option("--qa", "qa_file", type=click.Path(path_type=Path), default=DEFAULT_QA,
-              show_default=True, help="QA file (JSON lines: question, answers, articles).")
+@click.option(
+    "--qa",
+    "qa_file",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_QA,
+    show_default=True,
+    help="QA file (JSON lines: question, answers, articles).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and every answer as JSON.")
 @click.pass_context
 @friendly_errors

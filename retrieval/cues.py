@@ -10,7 +10,8 @@ _MONTH = (
 )
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _WHEN = re.compile(
-    rf"(?:(?:early|mid|late|in|on|since|by|until|last|next|this)[- ])?{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
+    rf"(?:(?:early|mid|late|in|on|since|by|until|last|next|this)[- ])?{_MONTH}"
+    rf"(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
     rf"|\b(?:on |last |next |this )?{_DAY}(?:\s+(?:morning|afternoon|evening|night))?\b"
     r"|\b(?:in |since |by )?(?:1[89]\d\d|20\d\d)s?\b"
@@ -40,7 +41,9 @@ _PLACE = re.compile(
 _PATTERNS = {"when": _WHEN, "number": _NUMBER, "who": _NAME, "where": _PLACE}
 
 
-def find_cue(kind: str | None, sentence: str, question_words: frozenset[str]) -> re.Match[str] | None:
+def find_cue(
+    kind: str | None, sentence: str, question_words: frozenset[str]
+) -> re.Match[str] | None:
     """The first expression in `sentence` of the kind the question asks for.
 
     Expressions made only of the question's own words do not count: "When did Biden take

@@ -44,11 +44,13 @@ def load_qa(path: Path) -> list[QAItem]:
             continue
         try:
             record = json.loads(line)
-            items.append(QAItem(
-                str(record["question"]),
-                tuple(str(a) for a in record.get("answers", [])),
-                tuple(str(a) for a in record.get("articles", [])),
-            ))
+            items.append(
+                QAItem(
+                    str(record["question"]),
+                    tuple(str(a) for a in record.get("answers", [])),
+                    tuple(str(a) for a in record.get("articles", [])),
+                )
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise NewsdeskError(
                 f"{path}:{number} is not a QA line like "
@@ -90,7 +92,11 @@ def score_answers(items: list[QAItem], answers: list[Answer]) -> dict[str, float
     ranks = [_first_hit(a, i) for i, a in answerable]
     recalls = []
     for item, answer in answerable:
-        cited = {s.article_id for q in answer.quotes[:3] for s in q.sources} if answer.answered else set()
+        cited = (
+            {s.article_id for q in answer.quotes[:3] for s in q.sources}
+            if answer.answered
+            else set()
+        )
         recalls.append(len(cited & set(item.articles)) / max(len(item.articles), 1))
     declined = [i for i, a in zip(items, answers, strict=True) if not a.answered]
     unanswerable = [i for i in items if not i.answerable]
@@ -108,7 +114,9 @@ def score_answers(items: list[QAItem], answers: list[Answer]) -> dict[str, float
         ),
         "no_answer_recall": (
             sum(not a.answered for i, a in zip(items, answers, strict=True) if not i.answerable)
-            / len(unanswerable) if unanswerable else 1.0
+            / len(unanswerable)
+            if unanswerable
+            else 1.0
         ),
         "latency_p50_ms": float(np.percentile(latencies, 50)) if latencies else 0.0,
         "latency_p95_ms": float(np.percentile(latencies, 95)) if latencies else 0.0,

@@ -22,10 +22,37 @@ class Question:
 
 
 _KINDS = (
-    ("number", re.compile(r"\bhow (?:many|much|long|far|old|big|large|often)\b|\bwhat (?:number|percentage|amount)\b", re.I)),
-    ("when", re.compile(r"\bwhen\b|\bwhat (?:year|month|day|date|time)\b|\bwhich (?:year|month|day|date)\b|\bhow long ago\b", re.I)),
-    ("where", re.compile(r"\bwhere\b|\bwhat (?:city|country|place|state)\b|\bwhich (?:city|country|place|state)\b", re.I)),
-    ("who", re.compile(r"\bwho(?:m|se)?\b|\bwhat (?:is|was) (?:the )?name\b|\bwhich (?:person|official|minister)\b", re.I)),
+    (
+        "number",
+        re.compile(
+            r"\bhow (?:many|much|long|far|old|big|large|often)\b"
+            r"|\bwhat (?:number|percentage|amount)\b",
+            re.I,
+        ),
+    ),
+    (
+        "when",
+        re.compile(
+            r"\bwhen\b|\bwhat (?:year|month|day|date|time)\b"
+            r"|\bwhich (?:year|month|day|date)\b|\bhow long ago\b",
+            re.I,
+        ),
+    ),
+    (
+        "where",
+        re.compile(
+            r"\bwhere\b|\b(?:what|which) (?:city|country|place|state)\b",
+            re.I,
+        ),
+    ),
+    (
+        "who",
+        re.compile(
+            r"\bwho(?:m|se)?\b|\bwhat (?:is|was) (?:the )?name\b"
+            r"|\bwhich (?:person|official|minister)\b",
+            re.I,
+        ),
+    ),
 )
 
 

@@ -16,13 +16,45 @@ from retrieval.question import Question
 
 # A sentence opening with one of these leans on the one before it.
 _LEANS_BACK = frozenset(
-    ["he", "she", "it", "they", "this", "that", "these", "those", "his", "her", "its", "their", "him", "them", "there", "such", "both", "but", "however", "also", "yet", "still", "then", "meanwhile", "instead"]
+    [
+        "he",
+        "she",
+        "it",
+        "they",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "its",
+        "their",
+        "him",
+        "them",
+        "there",
+        "such",
+        "both",
+        "but",
+        "however",
+        "also",
+        "yet",
+        "still",
+        "then",
+        "meanwhile",
+        "instead",
+    ]
 )
 _WORD = re.compile(r"\w+")
 
 
 FEATURES = (
-    "sentence_dense", "chunk_dense", "lexical", "chunk_lexical", "chunk_fused", "cue", "lead"
+    "sentence_dense",
+    "chunk_dense",
+    "lexical",
+    "chunk_lexical",
+    "chunk_fused",
+    "cue",
+    "lead",
 )
 
 
@@ -117,8 +149,15 @@ def gather_evidence(
             text = index.sentence_text(sentence_id)
             cue = find_cue(question.kind, text, question_words)
             lead = 1.0 / (1.0 + float(index.sentence_position[sentence_id]))
-            features = (float(sim), candidate.dense, lexical_coverage(index, terms, text),
-                        candidate.lexical, candidate.fused, 1.0 if cue else 0.0, lead)
+            features = (
+                float(sim),
+                candidate.dense,
+                lexical_coverage(index, terms, text),
+                candidate.lexical,
+                candidate.fused,
+                1.0 if cue else 0.0,
+                lead,
+            )
             seen[sentence_id] = SentenceEvidence(
                 sentence_id, features, (cue.start(), cue.end()) if cue else None
             )
@@ -132,7 +171,9 @@ def rank_sentences(evidence: list[SentenceEvidence], weights: QuoteWeights) -> l
     scores = np.array([e.features for e in evidence], dtype=np.float32) @ weights.vector()
     order = np.argsort(-scores, kind="stable")
     return [
-        ScoredSentence(evidence[i].sentence_id, float(scores[i]), evidence[i].cue, evidence[i].features)
+        ScoredSentence(
+            evidence[i].sentence_id, float(scores[i]), evidence[i].cue, evidence[i].features
+        )
         for i in order
     ]
 
@@ -143,7 +184,10 @@ def _leans_back(text: str) -> bool:
 
 
 def _same_article(index: OpenIndex, sentence_id: int, article: int) -> bool:
-    return 0 <= sentence_id < len(index.sentence_rows) and index.sentence_span(sentence_id)[0] == article
+    return (
+        0 <= sentence_id < len(index.sentence_rows)
+        and index.sentence_span(sentence_id)[0] == article
+    )
 
 
 def passage_span(

@@ -13,9 +13,16 @@ from numpy.typing import NDArray
 
 from index import Embedder, OpenIndex, load_index, tokenize
 from retrieval.answer import Answer
-from retrieval.question import Question, check_question
 from retrieval.confidence import DEFAULT_CONFIDENCE, ConfidenceModel, confidence_features
-from retrieval.quotes import Candidate, QuoteWeights, ScoredSentence, build_quotes, gather_evidence, rank_sentences
+from retrieval.question import Question, check_question
+from retrieval.quotes import (
+    Candidate,
+    QuoteWeights,
+    ScoredSentence,
+    build_quotes,
+    gather_evidence,
+    rank_sentences,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +109,9 @@ class Answerer:
         try:
             self.reload()
         except Exception:  # a broken new build must not stop answers from the old one
-            log.exception("could not load the new index at %s; still serving the old one",
-                          self.index_dir)
+            log.exception(
+                "could not load the new index at %s; still serving the old one", self.index_dir
+            )
 
     def embed_question(self, text: str) -> NDArray[np.float32]:
         """The question's vector (the tokenizer is not thread-safe, hence the lock)."""
@@ -130,10 +138,15 @@ class Answerer:
         searched = time.perf_counter()
         evidence = gather_evidence(index, checked, vector, candidates)
         ranked = rank_sentences(evidence, config.weights)
+
         def confidence(sentence: ScoredSentence, passage: str) -> float:
             features = confidence_features(
-                index, checked, sentence_dense=sentence.features[0],
-                chunk_dense=sentence.features[1], rank_score=sentence.score, passage=passage,
+                index,
+                checked,
+                sentence_dense=sentence.features[0],
+                chunk_dense=sentence.features[1],
+                rank_score=sentence.score,
+                passage=passage,
             )
             return config.confidence.probability(features)
 

@@ -16,18 +16,74 @@ CORPUS = ROOT / "corpus"
 QA_FILE = ROOT / "tests" / "data" / "qa.jsonl"
 
 _TINY = [
-    ("tech/001", "Chip maker opens plant", "Intel opened a new chip plant in Ohio on Monday. The plant cost 20 billion dollars and will employ 3,000 people."),
-    ("tech/002", "Phone sales slow", "Global smartphone sales fell 5 percent in the third quarter. Analysts blamed weak demand in China."),
-    ("sport/001", "Final goes to extra time", "Spain beat England 2-1 in the final in Berlin. The winning goal came in the 86th minute from Mikel Oyarzabal."),
-    ("sport/002", "Marathon record", "Kelvin Kiptum set a marathon world record of 2:00:35 in Chicago in October 2023."),
-    ("business/001", "Bank raises rates", "The central bank raised interest rates to 5.25 percent on Thursday. It was the fourteenth increase in a row."),
-    ("business/002", "Airline profits", "The airline reported record profits of 2 billion pounds as travel demand recovered after the pandemic."),
-    ("politics/001", "Election called", "The prime minister called an early election for July 4. Voters will choose 650 members of parliament."),
-    ("politics/002", "Treaty signed", "Leaders signed the climate treaty in Paris in December 2015 after two weeks of talks."),
-    ("science/001", "Comet visible", "A bright comet will be visible to the naked eye in the northern sky next week, astronomers said."),
-    ("science/002", "Mars rover", "The Perseverance rover landed in Jezero crater on Mars in February 2021."),
-    ("health/001", "Flu season", "Doctors warned that the flu season started early this year, with hospital visits up 40 percent."),
-    ("health/002", "New vaccine", "Regulators approved a new malaria vaccine for children in West Africa."),
+    (
+        "tech/001",
+        "Chip maker opens plant",
+        "Intel opened a new chip plant in Ohio on Monday. The plant "
+        "cost 20 billion dollars and will employ 3,000 people.",
+    ),
+    (
+        "tech/002",
+        "Phone sales slow",
+        "Global smartphone sales fell 5 percent in the third "
+        "quarter. Analysts blamed weak demand in China.",
+    ),
+    (
+        "sport/001",
+        "Final goes to extra time",
+        "Spain beat England 2-1 in the final in Berlin. The winning "
+        "goal came in the 86th minute from Mikel Oyarzabal.",
+    ),
+    (
+        "sport/002",
+        "Marathon record",
+        "Kelvin Kiptum set a marathon world record of 2:00:35 in Chicago in October 2023.",
+    ),
+    (
+        "business/001",
+        "Bank raises rates",
+        "The central bank raised interest rates to 5.25 percent on "
+        "Thursday. It was the fourteenth increase in a row.",
+    ),
+    (
+        "business/002",
+        "Airline profits",
+        "The airline reported record profits of 2 billion pounds as "
+        "travel demand recovered after the pandemic.",
+    ),
+    (
+        "politics/001",
+        "Election called",
+        "The prime minister called an early election for July 4. "
+        "Voters will choose 650 members of parliament.",
+    ),
+    (
+        "politics/002",
+        "Treaty signed",
+        "Leaders signed the climate treaty in Paris in December 2015 after two weeks of talks.",
+    ),
+    (
+        "science/001",
+        "Comet visible",
+        "A bright comet will be visible to the naked eye in the "
+        "northern sky next week, astronomers said.",
+    ),
+    (
+        "science/002",
+        "Mars rover",
+        "The Perseverance rover landed in Jezero crater on Mars in February 2021.",
+    ),
+    (
+        "health/001",
+        "Flu season",
+        "Doctors warned that the flu season started early this year, "
+        "with hospital visits up 40 percent.",
+    ),
+    (
+        "health/002",
+        "New vaccine",
+        "Regulators approved a new malaria vaccine for children in West Africa.",
+    ),
 ]
 
 
@@ -38,8 +94,14 @@ def tiny_corpus(tmp_path: Path) -> Path:
     folder.mkdir()
     with (folder / "articles.jsonl").open("w", encoding="utf-8") as handle:
         for article_id, title, text in _TINY:
-            record = {"id": article_id, "title": title, "text": text, "source": "Test Wire",
-                      "published": "2024-01-01", "url": None}
+            record = {
+                "id": article_id,
+                "title": title,
+                "text": text,
+                "source": "Test Wire",
+                "published": "2024-01-01",
+                "url": None,
+            }
             handle.write(json.dumps(record) + "\n")
     return folder
 
@@ -53,7 +115,9 @@ def fake_embedder() -> FakeEmbedder:
 def built_index(tmp_path: Path, tiny_corpus: Path, fake_embedder: FakeEmbedder) -> Path:
     """A real FAISS + BM25 index of the tiny corpus, built with the fake embedder."""
     index_dir = tmp_path / "index"
-    build_index(tiny_corpus, index_dir, fake_embedder, BuildOptions(chunk_tokens=32, overlap_tokens=8))
+    build_index(
+        tiny_corpus, index_dir, fake_embedder, BuildOptions(chunk_tokens=32, overlap_tokens=8)
+    )
     return index_dir
 
 
@@ -64,7 +128,9 @@ def real_embedder() -> SentenceEmbedder:
 
 
 @pytest.fixture(scope="session")
-def bundled_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceEmbedder) -> Path:
+def bundled_index(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceEmbedder
+) -> Path:
     """The bundled corpus indexed with the real model (built once per session)."""
     root = tmp_path_factory.mktemp("bundled")
     shutil.copytree(CORPUS, root / "corpus")

@@ -31,12 +31,18 @@ class FakeEmbedder:
         return vec / norm if norm else vec
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+        return (
+            np.stack([self._vector(t) for t in texts])
+            if texts
+            else np.zeros((0, self.dim), np.float32)
+        )
 
     def embed_with_spans(self, texts, spans):
         vectors = self.embed(texts)
         span_vectors = [
-            np.stack([self._vector(t[s:e]) for s, e in sp]) if len(sp) else np.zeros((0, self.dim), np.float32)
+            np.stack([self._vector(t[s:e]) for s, e in sp])
+            if len(sp)
+            else np.zeros((0, self.dim), np.float32)
             for t, sp in zip(texts, spans, strict=True)
         ]
         return vectors, span_vectors

@@ -24,29 +24,46 @@ def env(bundled_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_ask_json_has_exactly_the_documented_fields(env):
-    result = CliRunner().invoke(cli, ["ask", "When was Blinken's trip cancelled?", "--json"], env=env)
+    result = CliRunner().invoke(
+        cli, ["ask", "When was Blinken's trip cancelled?", "--json"], env=env
+    )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert set(answer) == {"question", "answered", "answer", "quotes", "latency_ms"}
     assert answer["answered"] is True and "February" in answer["answer"]
     source = answer["quotes"][0]["sources"][0]
-    assert set(source) == {"article_id", "title", "outlet", "url", "published", "path",
-                           "char_start", "char_end"}
+    assert set(source) == {
+        "article_id",
+        "title",
+        "outlet",
+        "url",
+        "published",
+        "path",
+        "char_start",
+        "char_end",
+    }
     assert source["path"].endswith(".md")
 
 
 def test_ask_text_shows_block_quotes_and_source_lines(env):
-    result = CliRunner().invoke(cli, ["ask", "When was Blinken's trip cancelled?", "--k", "2"], env=env)
+    result = CliRunner().invoke(
+        cli, ["ask", "When was Blinken's trip cancelled?", "--k", "2"], env=env
+    )
     assert result.exit_code == 0
     quotes = [line for line in result.stdout.splitlines() if line.startswith("> ")]
     assert quotes and any("February" in q for q in quotes)
-    assert any(line.strip().startswith("—") and ".md" in line for line in result.stdout.splitlines())
+    assert any(
+        line.strip().startswith("—") and ".md" in line for line in result.stdout.splitlines()
+    )
 
 
 def test_ask_is_written_to_the_query_log(env, tmp_path):
     CliRunner().invoke(cli, ["ask", "who shot down the balloon"], env=env)
-    rows = sqlite3.connect(tmp_path / "log.db").execute(
-        "select interface, question, answered from queries").fetchall()
+    rows = (
+        sqlite3.connect(tmp_path / "log.db")
+        .execute("select interface, question, answered from queries")
+        .fetchall()
+    )
     assert rows == [("cli", "who shot down the balloon", 1)]
 
 
@@ -78,16 +95,27 @@ def test_eval_reports_every_metric(env):
     result = CliRunner().invoke(cli, ["eval", "--qa", str(QA_FILE), "--json"], env=env)
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    for name in ("hit@1", "hit@3", "source_recall@3", "mrr", "no_answer_precision",
-                 "no_answer_recall", "latency_p50_ms", "latency_p95_ms"):
+    for name in (
+        "hit@1",
+        "hit@3",
+        "source_recall@3",
+        "mrr",
+        "no_answer_precision",
+        "no_answer_recall",
+        "latency_p50_ms",
+        "latency_p95_ms",
+    ):
         assert name in report["metrics"]
     assert len(report["results"]) == sum(1 for x in QA_FILE.read_text().splitlines() if x.strip())
 
 
 def test_python_dash_m_newsdesk_pipes_through_chat(env):
     run = subprocess.run(
-        [sys.executable, "-m", "newsdesk", "chat"], input="When was Blinken's trip cancelled?\n",
-        capture_output=True, text=True, env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        [sys.executable, "-m", "newsdesk", "chat"],
+        input="When was Blinken's trip cancelled?\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
         timeout=120,
     )
     assert run.returncode == 0, run.stderr

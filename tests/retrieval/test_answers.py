@@ -12,8 +12,19 @@ from index import EmptyQuestion, QuestionTooLong, build_index
 from retrieval import Answerer, RetrievalConfig
 from tests.conftest import CORPUS
 
-BOILERPLATE = ["See also", "Read also", "You may also like", "Leave a Comment", "cookies",
-               "by admin", "Home »", "Akismet", "More important news", "Wrodlys News", "Source:"]
+BOILERPLATE = [
+    "See also",
+    "Read also",
+    "You may also like",
+    "Leave a Comment",
+    "cookies",
+    "by admin",
+    "Home »",
+    "Akismet",
+    "More important news",
+    "Wrodlys News",
+    "Source:",
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +47,10 @@ def test_every_quote_is_the_exact_slice_its_first_source_names(answerer):
     answer = answerer.ask("When was Blinken's trip cancelled?")
     for quote in answer.quotes:
         first = quote.sources[0]
-        assert _article_text(answerer, first.article_id)[first.char_start : first.char_end] == quote.text
+        assert (
+            _article_text(answerer, first.article_id)[first.char_start : first.char_end]
+            == quote.text
+        )
         for copy in quote.sources[1:]:
             span = _article_text(answerer, copy.article_id)[copy.char_start : copy.char_end]
             assert span.strip() == span and len(span.split()) >= 5
@@ -60,8 +74,10 @@ def test_sources_carry_the_front_matter_metadata(answerer):
     sources = {s.article_id: s for q in answer.quotes for s in q.sources}
     if "004_ed5ff4a95a8e6520" in sources:
         assert sources["004_ed5ff4a95a8e6520"].outlet == "Wrodlys News"
-    assert all(s.path.startswith(str(Path(s.path).parent)) and s.path.endswith(".md")
-               for s in sources.values())
+    assert all(
+        s.path.startswith(str(Path(s.path).parent)) and s.path.endswith(".md")
+        for s in sources.values()
+    )
 
 
 @pytest.mark.parametrize(
@@ -109,9 +125,12 @@ def test_markdown_and_mentions_inside_a_question_do_not_change_the_answer(answer
 
 
 def test_concurrent_calls_give_the_same_answers_as_sequential_ones(answerer):
-    questions = ["When was Blinken's trip cancelled?", "who shot down the balloon",
-                 "How many H-6 bombers entered Taiwan's air defense identification zone?",
-                 "Who is China's ambassador to the European Union?"] * 6
+    questions = [
+        "When was Blinken's trip cancelled?",
+        "who shot down the balloon",
+        "How many H-6 bombers entered Taiwan's air defense identification zone?",
+        "Who is China's ambassador to the European Union?",
+    ] * 6
     expected = {q: answerer.ask(q).answer for q in set(questions)}
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(answerer.ask, questions))
@@ -128,7 +147,9 @@ def test_a_newer_build_is_swapped_in_without_a_restart(tmp_path, real_embedder):
     assert not answerer.ask(question).answered
     (corpus / "zz_flood.txt").write_text(
         "Flood in Zellbach\n\nThe river Ostra flooded the town of Zellbach in April, "
-        "forcing 300 residents to leave their homes.\n", encoding="utf-8")
+        "forcing 300 residents to leave their homes.\n",
+        encoding="utf-8",
+    )
     build_index(corpus, index_dir, real_embedder)
     assert answerer.reload() is True
     answer = answerer.ask(question)
