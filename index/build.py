@@ -12,7 +12,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -305,7 +305,7 @@ def _build_locked(
         if old is not None and old.record.content_hash == digest:
             items.append(
                 _Prepared(
-                    ArticleRecord(**{**asdict(old.record), "path": raw.path}),
+                    replace(old.record, path=raw.path),
                     old.sentences,
                     old.chunks,
                     old.chunk_vectors,

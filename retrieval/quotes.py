@@ -180,7 +180,9 @@ def rank_sentences(evidence: list[SentenceEvidence], weights: QuoteWeights) -> l
 
 def _leans_back(text: str) -> bool:
     first = _WORD.search(text)
-    return bool(first) and (first.group().lower() in _LEANS_BACK or len(text.split()) < 5)
+    if first is None:
+        return False
+    return first.group().lower() in _LEANS_BACK or len(text.split()) < 5
 
 
 def _same_article(index: OpenIndex, sentence_id: int, article: int) -> bool:

@@ -58,6 +58,8 @@ def fuse_rankings(
     """Weighted reciprocal rank fusion: sum of weight / (rrf_k + rank) over the rankings."""
     fused: dict[int, float] = {}
     for ids, weight in rankings:
+        if weight <= 0:
+            continue
         for rank, chunk_id in enumerate(ids.tolist(), start=1):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (rrf_k + rank)
     return fused
@@ -116,7 +118,8 @@ class Answerer:
     def embed_question(self, text: str) -> NDArray[np.float32]:
         """The question's vector (the tokenizer is not thread-safe, hence the lock)."""
         with self._embed_lock:
-            return self.embedder.embed([text])[0]
+            vectors = self.embedder.embed([text])
+        return np.asarray(vectors[0], dtype=np.float32)
 
     def ask(self, question: str, *, k: int | None = None) -> Answer:
         """Answer one question with verbatim quotes, or say the articles don't answer it.

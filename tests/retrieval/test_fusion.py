@@ -13,7 +13,12 @@ def test_fusion_puts_a_chunk_ranked_well_by_both_first():
 
 def test_fusion_weight_zero_ignores_that_ranking():
     fused = fuse_rankings([(np.array([5, 6]), 0.0), (np.array([6, 5]), 1.0)], rrf_k=60)
-    assert fused[6] > fused[5]
+    assert fused[6] > fused[5] > 0
+
+
+def test_fusion_leaves_out_chunks_only_a_zero_weight_ranking_found():
+    fused = fuse_rankings([(np.array([5, 6]), 0.0), (np.array([], dtype=np.int64), 1.0)], rrf_k=60)
+    assert fused == {}
 
 
 @pytest.mark.parametrize("rrf_k", [1, 60])
