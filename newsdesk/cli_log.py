@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -64,15 +65,23 @@ def log_stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{name + ':':16} {value}")
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _count_option(help_text: str) -> Callable[[F], F]:
+    """The `-n COUNT` option of the listing commands."""
+    return click.option(
+        "-n",
+        "count",
+        type=click.IntRange(1, 10_000),
+        default=10,
+        show_default=True,
+        help=help_text,
+    )
+
+
 @log_group.command("tail")
-@click.option(
-    "-n",
-    "count",
-    type=click.IntRange(1, 10_000),
-    default=10,
-    show_default=True,
-    help="How many of the latest questions to show.",
-)
+@_count_option("How many of the latest questions to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object a line.")
 @click.pass_context
 @friendly_errors
@@ -100,14 +109,7 @@ def log_tail(ctx: click.Context, count: int, as_json: bool) -> None:
 
 
 @log_group.command("unanswered")
-@click.option(
-    "-n",
-    "count",
-    type=click.IntRange(1, 10_000),
-    default=10,
-    show_default=True,
-    help="How many questions to show.",
-)
+@_count_option("How many questions to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object a line.")
 @click.pass_context
 @friendly_errors

@@ -12,20 +12,6 @@ from index import EmptyQuestion, QuestionTooLong, build_index
 from retrieval import Answerer, RetrievalConfig
 from tests.conftest import CORPUS
 
-BOILERPLATE = [
-    "See also",
-    "Read also",
-    "You may also like",
-    "Leave a Comment",
-    "cookies",
-    "by admin",
-    "Home »",
-    "Akismet",
-    "More important news",
-    "Wrodlys News",
-    "Source:",
-]
-
 
 @pytest.fixture(scope="module")
 def answerer(bundled_index: Path, real_embedder) -> Answerer:
