@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 MISSING_TOKEN = (
     "error: DISCORD_TOKEN is not set; put the bot token in .env or the environment "
-    "(see docs/bot-setup.md), or run `newsdesk chat` to ask from the terminal."
+    "(see 'Set up the bot' in README.md), or run `newsdesk chat` to ask from the terminal."
 )
 
 
