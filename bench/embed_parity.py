@@ -1,0 +1,63 @@
+"""The build's embedding call against bare `model.encode`, interleaved on the same chunks.
+
+The build embeds chunks and, from the same model pass, their sentences
+(`SentenceEmbedder.embed_with_spans`). This times it against sentence-transformers'
+`encode` on the chunks of the first 600 BBC articles, alternating the two so that drift of
+the machine hits both alike.
+
+    .venv/bin/python bench/embed_parity.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.datasets import DATA, ROOT
+from index import SentenceEmbedder, chunk_sentences, clean_body, segment
+
+ARTICLES = 600
+ROUNDS = 2
+
+
+def main() -> None:
+    embedder = SentenceEmbedder()
+    texts, spans = [], []
+    lines = (DATA / "bbc-news" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in lines[:ARTICLES]:
+        article = json.loads(line)
+        text = clean_body(article["text"], article["title"]).text
+        sentences, sizes = segment(text, max_tokens=128, count=embedder.count_tokens)
+        for chunk in chunk_sentences(sentences, sizes, max_tokens=128, overlap_tokens=32):
+            texts.append(text[chunk.start : chunk.end])
+            spans.append(
+                [
+                    (s.start - chunk.start, s.end - chunk.start)
+                    for s in sentences[chunk.first_sentence : chunk.last_sentence + 1]
+                ]
+            )
+    rounds = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        embedder._model.encode(texts, batch_size=embedder.batch_size, show_progress_bar=False)
+        encoded = time.perf_counter()
+        embedder.embed_with_spans(texts, spans)
+        done = time.perf_counter()
+        rounds.append(
+            {"encode_s": round(encoded - started, 2), "build_call_s": round(done - encoded, 2)}
+        )
+        print(
+            f"{len(texts)} chunks: bare encode {rounds[-1]['encode_s']} s, "
+            f"build's embed_with_spans {rounds[-1]['build_call_s']} s"
+        )
+    out = ROOT / "bench" / "results" / "embed_parity.json"
+    out.write_text(json.dumps({"chunks": len(texts), "rounds": rounds}, indent=2) + "\n")
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
