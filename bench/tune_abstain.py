@@ -23,7 +23,7 @@ from bench.datasets import ROOT, WORK, newsqa
 from bench.tune_quotes import xquad_dev
 from index import SentenceEmbedder
 from retrieval import Answerer, check_question
-from retrieval.confidence import FEATURES, confidence_features
+from retrieval.confidence import FEATURES, quote_features
 from retrieval.quotes import build_quotes, gather_evidence, rank_sentences
 
 # unknown_share and cue_missing describe the question more than the quote: a held-out
@@ -50,16 +50,7 @@ def top_quote(answerer: Answerer, question: str, hold_out: str | None):
     seen: list[tuple[float, ...]] = []
 
     def record(sentence, passage: str) -> float:
-        seen.append(
-            confidence_features(
-                index,
-                checked,
-                sentence_dense=sentence.features[0],
-                chunk_dense=sentence.features[1],
-                rank_score=sentence.score,
-                passage=passage,
-            )
-        )
+        seen.append(quote_features(index, checked, sentence, passage))
         return 0.0
 
     quotes = build_quotes(index, ranked, k=1, weights=answerer.config.weights, confidence=record)

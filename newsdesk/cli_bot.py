@@ -13,6 +13,7 @@ from newsdesk.settings import Settings
 
 if TYPE_CHECKING:
     from bot import BotConfig, BuildReport
+    from index import BuildSummary
 
 MISSING_TOKEN = (
     "error: DISCORD_TOKEN is not set; put the bot token in .env or the environment "
@@ -37,23 +38,28 @@ def make_reindex(settings: Settings) -> Callable[[], BuildReport]:
     """A blocking rebuild for /reindex (it loads its own model: never share one across threads)."""
 
     def reindex() -> BuildReport:
-        from bot import BuildReport
         from newsdesk.building import run_build
 
-        summary = run_build(settings, show_progress=False)
-        return BuildReport(
-            articles=summary.articles,
-            added=summary.added,
-            updated=summary.updated,
-            unchanged=summary.unchanged,
-            removed=summary.removed,
-            skipped=len(summary.skipped),
-            chunks=summary.chunks,
-            seconds=summary.seconds,
-            notes=tuple(summary.notes),
-        )
+        return build_report(run_build(settings, show_progress=False))
 
     return reindex
+
+
+def build_report(summary: BuildSummary) -> BuildReport:
+    """The bot's view of a build summary."""
+    from bot import BuildReport
+
+    return BuildReport(
+        articles=summary.articles,
+        added=summary.added,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        removed=summary.removed,
+        skipped=len(summary.skipped),
+        chunks=summary.chunks,
+        seconds=summary.seconds,
+        notes=tuple(summary.notes),
+    )
 
 
 def _ensure_index(settings: Settings) -> None:

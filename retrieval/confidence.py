@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from index import OpenIndex, tokenize, words
 from retrieval.cues import find_cue
 from retrieval.question import Question
+from retrieval.quotes import ScoredSentence
 
 FEATURES = ("sentence_dense", "chunk_dense", "coverage", "unknown_share", "cue_missing", "rank")
 _STRICT_KINDS = ("when", "number")
@@ -68,3 +69,17 @@ def confidence_features(
         found = find_cue(question.kind, passage, frozenset(words(question.text)))
         cue_missing = 0.0 if found else 1.0
     return (sentence_dense, chunk_dense, coverage, unknown, cue_missing, rank_score)
+
+
+def quote_features(
+    index: OpenIndex, question: Question, sentence: ScoredSentence, passage: str
+) -> tuple[float, ...]:
+    """`confidence_features` of the passage quoted for a ranked sentence."""
+    return confidence_features(
+        index,
+        question,
+        sentence_dense=sentence.features[0],
+        chunk_dense=sentence.features[1],
+        rank_score=sentence.score,
+        passage=passage,
+    )

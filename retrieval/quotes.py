@@ -108,15 +108,17 @@ class ScoredSentence:
     features: tuple[float, ...]
 
 
-def lexical_coverage(index: OpenIndex, question_terms: list[str], sentence: str) -> float:
-    """Share of the question's IDF mass whose terms the sentence contains (0..1)."""
-    if not question_terms:
-        return 0.0
-    present = set(tokenize(sentence))
-    weights = {t: index.idf(t) for t in set(question_terms)}
+def term_weights(index: OpenIndex, question_terms: list[str]) -> dict[str, float]:
+    """IDF of each distinct question term, looked up once per question."""
+    return {t: index.idf(t) for t in set(question_terms)}
+
+
+def lexical_coverage(weights: dict[str, float], sentence: str) -> float:
+    """Share of the question's IDF mass (`term_weights`) whose terms the sentence contains."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
+    present = set(tokenize(sentence))
     return sum(w for t, w in weights.items() if t in present) / total
 
 
@@ -130,7 +132,7 @@ def gather_evidence(
 
     A sentence in two candidate chunks (the overlap) keeps the evidence of the better one.
     """
-    terms = tokenize(question.text)
+    weights = term_weights(index, tokenize(question.text))
     question_words = frozenset(words(question.text))
     seen: dict[int, SentenceEvidence] = {}
     for candidate in candidates:
@@ -152,7 +154,7 @@ def gather_evidence(
             features = (
                 float(sim),
                 candidate.dense,
-                lexical_coverage(index, terms, text),
+                lexical_coverage(weights, text),
                 candidate.lexical,
                 candidate.fused,
                 1.0 if cue else 0.0,

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from index import Embedder, OpenIndex, load_index, tokenize
 from retrieval.answer import Answer
-from retrieval.confidence import DEFAULT_CONFIDENCE, ConfidenceModel, confidence_features
+from retrieval.confidence import DEFAULT_CONFIDENCE, ConfidenceModel, quote_features
 from retrieval.question import Question, check_question
 from retrieval.quotes import (
     Candidate,
@@ -143,15 +143,7 @@ class Answerer:
         ranked = rank_sentences(evidence, config.weights)
 
         def confidence(sentence: ScoredSentence, passage: str) -> float:
-            features = confidence_features(
-                index,
-                checked,
-                sentence_dense=sentence.features[0],
-                chunk_dense=sentence.features[1],
-                rank_score=sentence.score,
-                passage=passage,
-            )
-            return config.confidence.probability(features)
+            return config.confidence.probability(quote_features(index, checked, sentence, passage))
 
         quotes = build_quotes(
             index, ranked, k=k or config.top_k, weights=config.weights, confidence=confidence

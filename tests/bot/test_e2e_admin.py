@@ -9,6 +9,7 @@ import pytest
 
 from bot import BotConfig, BotServices, BuildReport
 from index import build_index
+from newsdesk.cli_bot import build_report
 from retrieval import Answerer, QueryLog, RetrievalConfig
 from tests.bot.discord_payloads import GUILD_ID, MANAGE_GUILD
 from tests.bot.fake_discord import FakeDiscord
@@ -77,16 +78,8 @@ async def test_reindex_swaps_in_an_index_with_a_new_article(
     answerer = Answerer(corpus_copy / "index", real_embedder, RetrievalConfig())
 
     def reindex() -> BuildReport:
-        summary = build_index(corpus_copy / "corpus", corpus_copy / "index", real_embedder)
-        return BuildReport(
-            articles=summary.articles,
-            added=summary.added,
-            updated=summary.updated,
-            unchanged=summary.unchanged,
-            removed=summary.removed,
-            skipped=len(summary.skipped),
-            chunks=summary.chunks,
-            seconds=summary.seconds,
+        return build_report(
+            build_index(corpus_copy / "corpus", corpus_copy / "index", real_embedder)
         )
 
     services = BotServices(answerer, QueryLog(tmp_path / "re.db"), reindex=reindex)
