@@ -1,9 +1,12 @@
 """How sure an answer is: the chance that a quote answers the question, from its evidence.
 
 A small logistic model over evidence that separates answers from near misses: how close
-the sentence and its chunk are to the question, how much of the question's vocabulary the
-passage covers (words the corpus never uses count as missing), and whether a "when" or
-"how many" question finds a date or a number in the passage. It is fitted by
+the sentence and its chunk are to the question, and how much of the question's vocabulary the
+passage covers (words the corpus never uses count as missing). On top of it, a passage that
+lacks what the question's wording demands does not answer it: a date for "when", a count
+for "how many" (a date is not a count), a number in the right unit for a measure ("At what
+altitude…" wants feet or metres), and a reported statement by the person a "What did X
+say/tell" question names. It is fitted by
 bench/tune_abstain.py on questions no one here wrote (NewsQA and XQuAD development
 questions, each asked once with its article and once with that article held out).
 """
@@ -11,15 +14,17 @@ questions, each asked once with its article and once with that article held out)
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from index import OpenIndex, tokenize, words
-from retrieval.cues import find_cue
+from retrieval.cues import find_cue, find_measure, find_since, find_speech
 from retrieval.question import Question
 from retrieval.quotes import ScoredSentence
 
 FEATURES = ("sentence_dense", "chunk_dense", "coverage", "unknown_share", "cue_missing", "rank")
 _STRICT_KINDS = ("when", "number")
+_SPAN = re.compile(r"\bhow (?:long|old)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,9 @@ class ConfidenceModel:
     def probability(self, features: tuple[float, ...]) -> float:
         """The modelled chance (0..1) that the quote answers the question.
 
-        A "when" or "how many" question whose passage holds no date or number is not
-        answered by it, whatever else matches: that rule scales the chance down.
+        A passage that lacks what the question demands (a date, a count, a measure, a
+        statement by its speaker) does not answer it, whatever else matches: that rule
+        scales the chance down.
         """
         z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
         p = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
@@ -64,11 +70,22 @@ def confidence_features(
     total = sum(weight.values())
     coverage = sum(w for t, w in weight.items() if t in present) / total if total else 0.0
     unknown = sum(1 for w in idf.values() if w <= 0) / len(terms) if terms else 1.0
-    cue_missing = 0.0
-    if question.kind in _STRICT_KINDS:
-        found = find_cue(question.kind, passage, frozenset(words(question.text)))
-        cue_missing = 0.0 if found else 1.0
+    cue_missing = 0.0 if meets_demands(question, passage) else 1.0
     return (sentence_dense, chunk_dense, coverage, unknown, cue_missing, rank_score)
+
+
+def meets_demands(question: Question, passage: str) -> bool:
+    """Whether `passage` holds what the question's wording asks for (see the module text)."""
+    if question.kind in _STRICT_KINDS:
+        question_words = frozenset(words(question.text))
+        found = find_cue(question.kind, passage, question_words)
+        if not found and _SPAN.search(question.text):  # "since 2001" says how long
+            found = find_since(passage, question_words)
+        if not found:
+            return False
+    if question.unit is not None and not find_measure(question.unit, passage):
+        return False
+    return question.speaker is None or find_speech(question.speaker, passage)
 
 
 def quote_features(

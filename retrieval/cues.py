@@ -1,4 +1,5 @@
-"""Answer-type cues found without any model: dates, numbers, names and places in a sentence."""
+"""Answer-type cues found without any model: dates, numbers, measures, names, places and
+attributed speech in a passage."""
 
 from __future__ import annotations
 
@@ -14,23 +15,30 @@ _WHEN = re.compile(
     rf"(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
     rf"|\b(?:on |last |next |this )?{_DAY}(?:\s+(?:morning|afternoon|evening|night))?\b"
-    r"|\b(?:in |since |by )?(?:1[89]\d\d|20\d\d)s?\b"
+    r"|\b(?:in |since |by )?(?:1\d\d\d|20\d\d)s?\b"
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
     r"|\b(?:yesterday|today|tonight|tomorrow)\b"
     r"|\b(?:last|this|next) (?:week|month|year|weekend|spring|summer|autumn|fall|winter)\b"
     r"|\b(?:beginning|start|end|middle) of (?:the|this|last|next) (?:year|month|week)\b"
     r"|\b(?:\w+ )?(?:days?|weeks?|months?|years?|decades?) (?:ago|later|earlier)\b"
-    r"|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?",
+    r"|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?|\b\d{1,2}:\d{2}\b",
 )
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
     r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-    r"|hundred|thousand|million|billion|trillion|dozens?|half|double|twice"
+    r"|hundred|thousand|million|billion|trillion|dozens?|half|double|twice|triple|quadruple"
+    r"|zero|none"
 )
 _NUMBER = re.compile(
     rf"(?<![\w-])[$£€]?\d[\d,.]*(?:\s*(?:%|percent|per cent|million|billion|trillion|bn|m\b))?"
     rf"|\b(?:(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)\b",
     re.IGNORECASE,
+)
+# Calendar dates and clock times, whose digits are not counts ("February 4", "in 2021").
+_CALENDAR = re.compile(
+    rf"{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
+    r"|\b(?:1\d\d\d|20\d\d)s?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?"
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[- ](?:[A-Z][a-z]+|[A-Z]\.))+")
 _PLACE = re.compile(
@@ -39,6 +47,37 @@ _PLACE = re.compile(
 )
 
 _PATTERNS = {"when": _WHEN, "number": _NUMBER, "who": _NAME, "where": _PLACE}
+
+# A measure is a number with its unit ("60,000 feet", "$3.2 billion", "12%").
+_ONE_QUANTITY = rf"(?:[$£€¥]\s?)?\d[\d,.]*|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*"
+_QUANTITY = rf"(?:{_ONE_QUANTITY})(?:\s?(?:-|–|to)\s?(?:{_ONE_QUANTITY}))?"  # or a range
+_UNITS = {
+    "length": r"feet|foot|ft|meters?|metres?|m|km|kilometers?|kilometres?|miles?|mi|inch(?:es)?"
+    r"|yards?|cm|centimet(?:er|re)s?|mm|millimet(?:er|re)s?|nautical miles?",
+    "weight": r"kg|kilos?|kilograms?|grams?|g|pounds?|lbs?|tons?|tonnes?|ounces?|oz",
+    "money": r"dollars?|euros?|pounds?|yuan|yen|rupees?|francs?|pesos?|rubles?|roubles?"
+    r"|won|dinars?|million|billion|trillion|bn|m",
+    "speed": r"mph|km/h|kph|knots?|miles (?:an|per) hour|kilomet(?:er|re)s (?:an|per) hour"
+    r"|meters per second|m/s|rpm|revolutions per minute",
+    "percent": r"%|percent|per cent|percentage points?",
+    "temperature": r"degrees?|°[CF]?",
+}
+_MEASURES = {
+    unit: re.compile(rf"(?<![\w-])(?:{_QUANTITY})(?:[- ]|\s)?(?:{units})(?![\w])", re.IGNORECASE)
+    for unit, units in _UNITS.items()
+}
+_MONEY_SIGN = re.compile(r"[$£€¥]\s?\d")
+_SHARE = re.compile(r"\b(?:half|(?:a |one[- ])?(?:third|quarter|fifth|tenth)s?|majority)\b", re.I)
+
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|saying|told|tells|tell|telling|stated|states|added|adds|noted|notes"
+    r"|stressed|stresses|emphasi[sz]ed|emphasi[sz]es|urged|urges|asked|asks|announced"
+    r"|announces|warned|warns|insisted|insists|argued|argues|claimed|claims|declared|declares"
+    r"|explained|explains|wrote|writes|posted|posts|tweeted|tweets|replied|replies"
+    r"|according to|quoted|statement|remarks?|interview)\b|[“”\"]",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_]+")
 
 
 def find_cue(
@@ -52,8 +91,63 @@ def find_cue(
     pattern = _PATTERNS.get(kind or "")
     if pattern is None:
         return None
+    # A count is not part of a date: "February 4" does not say how many balloons.
+    dates = [m.span() for m in _CALENDAR.finditer(sentence)] if kind == "number" else []
     for match in pattern.finditer(sentence):
+        if any(start < match.end() and match.start() < end for start, end in dates):
+            continue
         found = set(re.findall(r"\w+", match.group().lower()))
         if found and not found <= question_words:
             return match
     return None
+
+
+def find_measure(unit: str, passage: str) -> re.Match[str] | None:
+    """The first number in `passage` given in the unit a measure question asks for.
+
+    `unit` is a key of the unit table ("length", "weight", "money", "speed", "percent",
+    "temperature"); an amount of money may also be a bare sum such as "$40", and a share
+    a fraction such as "over half".
+    """
+    match = _MEASURES[unit].search(passage)
+    if match is None and unit == "money":
+        match = _MONEY_SIGN.search(passage)
+    if match is None and unit == "percent":
+        match = _SHARE.search(passage)
+    return match
+
+
+def find_speech(speaker: str, passage: str, *, window: int = 12) -> bool:
+    """Whether `passage` reports something `speaker` said: a speech word ("said", "told",
+    "according to", a quotation mark) within `window` words of the speaker's name.
+
+    A name matches on any of its words ("Xi" or "Jinping" for "Xi Jinping").
+    """
+    names = {w.lower() for w in _WORD.findall(speaker) if len(w) > 1}
+    if not names:
+        return False
+    tokens = list(_WORD.finditer(passage))
+    spots = [t.start() for t in tokens if t.group().lower() in names]
+    if not spots:
+        return False
+    positions = [t.start() for t in tokens]
+    for speech in _SPEECH.finditer(passage):
+        at = sum(1 for p in positions if p < speech.start())  # words before the speech word
+        for spot in spots:
+            name_at = sum(1 for p in positions if p < spot)
+            if abs(at - name_at) <= window:
+                return True
+    return False
+
+
+_SINCE = re.compile(r"\bsince\s+", re.IGNORECASE)
+
+
+def find_since(passage: str, question_words: frozenset[str]) -> bool:
+    """Whether `passage` dates the start of something ("since September 2001"), which says
+    how long it has lasted."""
+    for match in _SINCE.finditer(passage):
+        cue = find_cue("when", passage[match.end() : match.end() + 40], question_words)
+        if cue is not None and cue.start() == 0:
+            return True
+    return False

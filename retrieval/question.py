@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index import EmptyQuestion, QuestionTooLong, words
+from index import STOPWORDS, EmptyQuestion, QuestionTooLong, words
 
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
 _MARKDOWN = re.compile(r"```|`|\*\*|__|~~|\|\||^>+\s?|^#+\s", re.MULTILINE)
@@ -19,6 +19,8 @@ class Question:
     original: str
     text: str
     kind: str | None  # "when", "who", "number", "where" or None
+    unit: str | None = None  # a measure question's unit: "length", "money", ... (cues.py)
+    speaker: str | None = None  # "What did Xi tell Blinken?" asks what "Xi" said
 
 
 _KINDS = (
@@ -56,6 +58,44 @@ _KINDS = (
 )
 
 
+# Measure questions: the answer is a number in a unit, not any number ("At what altitude…").
+_UNIT_WORDING = (
+    ("length", r"\b(?:altitude|height|elevation|depth|distance|how (?:far|high|tall|deep|wide))\b"),
+    ("weight", r"\bweigh(?:s|ed|t)?\b|\bhow heavy\b"),
+    (
+        "money",
+        r"\bhow much (?:money|\w+ (?:cost|pay|paid|spend|spent|raise|raised|earn|earned|charge))\b"
+        r"|\b(?:gdp|cost|price|budget|revenue|salary|income|ransom|bail)\b",
+    ),
+    ("speed", r"\bhow fast\b|\b(?:speed|velocity)\b"),
+    ("percent", r"\bwhat (?:percent(?:age)?)\b|\bhow many percent\b"),
+    ("temperature", r"\btemperature\b|\bhow (?:hot|cold)\b"),
+)
+_UNITS = tuple((unit, re.compile(pattern, re.I)) for unit, pattern in _UNIT_WORDING)
+_SPEAKER = re.compile(
+    r"\bwhat (?:did|does|do|has|have|had|will|would|could) (?P<who>(?:[\w'’.-]+ ){0,4}?[\w'’.-]+) "
+    r"(?:say|said|tell|told|announce|declare|state|write|tweet|post|reply|respond)\b",
+    re.I,
+)
+
+
+def question_unit(text: str) -> str | None:
+    """The unit a measure question asks for, from its wording alone."""
+    for unit, pattern in _UNITS:
+        if pattern.search(text):
+            return unit
+    return None
+
+
+def question_speaker(text: str) -> str | None:
+    """Who a "what did X say / tell" question asks about, when it names someone."""
+    match = _SPEAKER.search(text)
+    if match is None:
+        return None
+    named = [w for w in words(match.group("who")) if w not in STOPWORDS]
+    return match.group("who") if named else None
+
+
 def question_kind(text: str) -> str | None:
     """The kind of answer a question asks for, from its wording alone."""
     for kind, pattern in _KINDS:
@@ -85,4 +125,9 @@ def check_question(raw: str, *, max_chars: int) -> Question:
         raise EmptyQuestion(
             "Please ask a question in words, for example: When was Blinken's trip cancelled?"
         )
-    return Question(original=original, text=text, kind=question_kind(text))
+    kind, unit = question_kind(text), question_unit(text)
+    if kind not in (None, "number"):  # "When did the price rise?" asks for a date
+        unit = None
+    elif unit is not None:
+        kind = "number"
+    return Question(original, text, kind, unit, question_speaker(text))
