@@ -78,7 +78,7 @@ def meets_demands(question: Question, passage: str) -> bool:
     """Whether `passage` holds what the question's wording asks for (see the module text)."""
     if question.kind in _STRICT_KINDS:
         question_words = frozenset(words(question.text))
-        found = find_cue(question.kind, passage, question_words) is not None
+        found = find_cue(question.kind, passage, question_words, strict=True) is not None
         if not found and _SPAN.search(question.text):  # "since 2001" says how long
             found = find_since(passage, question_words)
         if not found:

@@ -81,18 +81,19 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def find_cue(
-    kind: str | None, sentence: str, question_words: frozenset[str]
+    kind: str | None, sentence: str, question_words: frozenset[str], *, strict: bool = False
 ) -> re.Match[str] | None:
     """The first expression in `sentence` of the kind the question asks for.
 
     Expressions made only of the question's own words do not count: "When did Biden take
-    office?" is not answered by the word "Biden".
+    office?" is not answered by the word "Biden". `strict` (for deciding whether a passage
+    answers at all, not for ranking) does not take the digits of a date as a count.
     """
     pattern = _PATTERNS.get(kind or "")
     if pattern is None:
         return None
-    # A count is not part of a date: "February 4" does not say how many balloons.
-    dates = [m.span() for m in _CALENDAR.finditer(sentence)] if kind == "number" else []
+    # Strictly, a count is not part of a date: "February 4" does not say how many balloons.
+    dates = [m.span() for m in _CALENDAR.finditer(sentence)] if strict and kind == "number" else []
     for match in pattern.finditer(sentence):
         if any(start < match.end() and match.start() < end for start, end in dates):
             continue
