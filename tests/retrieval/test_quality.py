@@ -64,7 +64,29 @@ def test_off_topic_questions_are_declined_and_declines_are_mostly_right(report):
         if "World Cup" in i.question or "sourdough" in i.question
     ]
     assert off_topic and not any(a.answered for a in off_topic)
-    # Near-topic questions the articles only brush against are harder: at least a third
-    # are declined today (README, "Answer quality"), and few answerable ones are.
-    assert result.metrics["no_answer_recall"] >= 0.33
-    assert result.metrics["no_answer_precision"] >= 0.75
+    # Near-topic questions the articles only brush against are harder: over half are
+    # declined today (README, "Answer quality"), and few answerable ones are.
+    assert result.metrics["no_answer_recall"] >= 0.55
+    assert result.metrics["no_answer_precision"] >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        # The passages speak of the balloon, Taiwan's economy and Xi, but hold no altitude,
+        # no sum of money and nothing Xi said.
+        ("At what altitude was the Chinese balloon flying over the United States?", False),
+        ("What is the GDP of Taiwan?", False),
+        ("What did Xi Jinping tell Blinken during their meeting?", False),
+        ("How many spy balloons has China flown over the US?", False),  # "February 4" is a date
+        # Their answerable neighbours still get an answer.
+        ("How many H-6 bombers entered Taiwan's air defense identification zone?", True),
+        ("What did Qin say when asked who was to blame for the strained ties?", True),
+        ("How many hours did the talks in Beijing last?", True),
+    ],
+)
+def test_a_passage_without_what_the_question_asks_for_is_not_an_answer(
+    bundled_index: Path, real_embedder, question, answered
+):
+    answer = Answerer(bundled_index, real_embedder).ask(question)
+    assert answer.answered is answered

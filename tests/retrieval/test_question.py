@@ -2,7 +2,7 @@ import pytest
 
 from index import EmptyQuestion, QuestionTooLong
 from retrieval import check_question, question_kind
-from retrieval.cues import find_cue
+from retrieval.cues import find_cue, find_measure, find_since, find_speech
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,85 @@ def test_mentions_and_markdown_are_not_searched_but_kept_for_echo():
     assert "@everyone" not in checked.text and "<@&42>" not in checked.text
     assert "*" not in checked.text and "`" not in checked.text
     assert checked.kind == "when"
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("At what altitude was the balloon flying?", "length"),
+        ("How far off the coast were the exercises held?", "length"),
+        ("How much did the balloon weigh?", "weight"),
+        ("What is the GDP of Taiwan?", "money"),
+        ("how much money did the law set aside", "money"),
+        ("What percentage of voters backed him?", "percent"),
+        ("How fast was the jet flying?", "speed"),
+        ("How many fighters entered the zone?", None),
+        ("When did the price of oil rise?", None),  # asks for a date, not a price
+    ],
+)
+def test_measure_questions_ask_for_a_unit(question, unit):
+    checked = check_question(question, max_chars=500)
+    assert checked.unit == unit
+    if unit is not None:
+        assert checked.kind == "number"
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What did Xi Jinping tell Blinken during their meeting?", "Xi Jinping"),
+        ("what did wang yi say to blinken", "wang yi"),
+        ("What did China's foreign ministry say?", "China's foreign ministry"),
+        ("What did they say?", None),  # no one is named
+        ("What did Qin urge the US to respect?", None),
+    ],
+)
+def test_what_did_x_say_questions_name_their_speaker(question, speaker):
+    assert check_question(question, max_chars=500).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("unit", "passage", "found"),
+    [
+        ("length", "The balloon flew at about 60,000 feet over Montana.", "60,000 feet"),
+        ("length", "A 20-mile exclusion zone was set.", "20-mile"),
+        ("weight", "The payload weighed two tons.", "two tons"),
+        ("money", "Taiwan's economy is worth $790 billion.", "$790 billion"),
+        ("percent", "Efficiency reaches some 27-30% on such engines.", "27-30%"),
+        ("percent", "The Amazon is over half of the remaining rainforest.", "half"),
+    ],
+)
+def test_measure_is_a_number_in_the_asked_unit(unit, passage, found):
+    match = find_measure(unit, passage)
+    assert match is not None and found in match.group()
+
+
+@pytest.mark.parametrize(
+    ("unit", "passage"),
+    [
+        ("length", "On February 4, an American fighter jet shot down the balloon."),
+        ("money", "Seventy-one aircraft entered the zone."),
+        ("weight", "The talks lasted five and a half hours."),
+    ],
+)
+def test_a_number_in_another_unit_is_not_a_measure(unit, passage):
+    assert find_measure(unit, passage) is None
+
+
+def test_strict_count_is_not_the_day_of_a_date():
+    sentence = "On February 4, an American fighter jet shot down the balloon."
+    assert find_cue("number", sentence, frozenset(), strict=True) is None
+    assert find_cue("number", "In 2021 there were 4 balloons.", frozenset(), strict=True)
+
+
+def test_speech_needs_the_speaker_near_a_reporting_word():
+    said = "“It is clear who is responsible,” Qin said, according to a transcript."
+    met = "Blinken may have further meetings with Wang Yi or even with President Xi Jinping."
+    assert find_speech("Qin", said)
+    assert not find_speech("Xi Jinping", met)
+    assert not find_speech("Pelosi", said)
+
+
+def test_a_since_date_says_how_long():
+    assert find_since("The crown has been closed since September 11, 2001.", frozenset())
+    assert not find_since("Pompeo visited China in October 2018.", frozenset())
