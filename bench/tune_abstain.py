@@ -26,9 +26,9 @@ from retrieval import Answerer, check_question
 from retrieval.confidence import FEATURES, quote_features
 from retrieval.quotes import build_quotes, gather_evidence, rank_sentences
 
-# unknown_share and cue_missing describe the question more than the quote: a held-out
-# negative shares them with its positive, so they are not learnt here (cue_missing is a
-# rule in the service instead).
+# unknown_share describes the question more than the quote: a held-out negative shares it
+# with its positive, so it is not learnt here. cue_missing (the passage lacks the date,
+# count, measure or statement the question asks for) is a rule instead of a weight.
 MODEL_FEATURES = ("sentence_dense", "chunk_dense", "coverage", "rank")
 
 
@@ -122,7 +122,7 @@ def main() -> None:
     for name, (xs, ys) in sets.items():
         strict = xs[:, FEATURES.index("cue_missing")] > 0
         print(
-            f"  {name}: rule 'when/how many needs a date/number' declines "
+            f"  {name}: rule 'the passage lacks what the question demands' declines "
             f"{strict[ys == 1].mean():.3f} of positives, {strict[ys == 0].mean():.3f} of negatives"
         )
     print(f"bias={bias:.3f}, weights=({', '.join(f'{w:.3f}' for w in weights)})")
@@ -130,9 +130,14 @@ def main() -> None:
         print(f"threshold {threshold}")
         for name, (xs, ys) in sets.items():
             report(name, 1 / (1 + np.exp(-(xs @ weights + bias))), ys, threshold)
-    bundled = [json.loads(x) for x in (ROOT / "tests/data/qa.jsonl").read_text().splitlines() if x]
+    bundled = [
+        json.loads(line)
+        for name in ("qa.jsonl", "near_topic.jsonl")
+        for line in (ROOT / "tests/data" / name).read_text().splitlines()
+        if line
+    ]
     answerer = Answerer(ROOT / "var/index", embedder)
-    print("bundled QA (p of the top quote):")
+    print("bundled questions (p of the top quote):")
     for item in bundled:
         feats, _ = top_quote(answerer, item["question"], None)
         p = 1 / (1 + np.exp(-(np.array(feats) @ weights + bias))) if feats else 0.0
