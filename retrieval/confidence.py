@@ -1,14 +1,16 @@
 """How sure an answer is: the chance that a quote answers the question, from its evidence.
 
 A small logistic model over evidence that separates answers from near misses: how close
-the sentence and its chunk are to the question, and how much of the question's vocabulary the
-passage covers (words the corpus never uses count as missing). On top of it, a passage that
-lacks what the question's wording demands does not answer it: a date for "when", a count
-for "how many" (a date is not a count), a number in the right unit for a measure ("At what
-altitude…" wants feet or metres), and a reported statement by the person a "What did X
-say/tell" question names. It is fitted by
+the sentence and its chunk are to the question, and how much of the question's vocabulary
+the passage covers (words the corpus never uses count as missing). It is fitted by
 bench/tune_abstain.py on questions no one here wrote (NewsQA and XQuAD development
 questions, each asked once with its article and once with that article held out).
+
+On top of it, a passage that lacks what the question's wording demands does not answer it
+(`meets_demands`): a date for "when"; a count for "how many" (a date is not a count); a
+number in the right unit for a measure ("At what altitude…" wants feet or metres); a
+reported statement by the person a "What did X say/tell" question names; and, for
+"when/where will…", a passage that speaks of the future.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from index import OpenIndex, tokenize, words
-from retrieval.cues import find_cue, find_measure, find_since, find_speech
+from retrieval.cues import find_cue, find_measure, find_since, find_speech, speaks_of_future
 from retrieval.question import Question
 from retrieval.quotes import ScoredSentence
 
@@ -84,6 +86,8 @@ def meets_demands(question: Question, passage: str) -> bool:
         if not found:
             return False
     if question.unit is not None and not find_measure(question.unit, passage):
+        return False
+    if question.future and not speaks_of_future(passage):
         return False
     return question.speaker is None or find_speech(question.speaker, passage)
 

@@ -152,3 +152,15 @@ def find_since(passage: str, question_words: frozenset[str]) -> bool:
         if cue is not None and cue.start() == 0:
             return True
     return False
+
+
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|plans?|planned|planning|expected|scheduled|set to|going to|next"
+    r"|upcoming|later|tomorrow|future|intends?|may|might|could)\b|['’]ll\b",
+    re.IGNORECASE,
+)
+
+
+def speaks_of_future(passage: str) -> bool:
+    """Whether `passage` speaks of something still to come ("will", "plans", "next week")."""
+    return _FUTURE.search(passage) is not None

@@ -21,6 +21,7 @@ class Question:
     kind: str | None  # "when", "who", "number", "where" or None
     unit: str | None = None  # a measure question's unit: "length", "money", ... (cues.py)
     speaker: str | None = None  # "What did Xi tell Blinken?" asks what "Xi" said
+    future: bool = False  # "When will Qin visit?" asks about something still to come
 
 
 _KINDS = (
@@ -79,6 +80,9 @@ _SPEAKER = re.compile(
 )
 
 
+_FUTURE = re.compile(r"\b(?:will|going to)\b", re.I)
+
+
 def question_unit(text: str) -> str | None:
     """The unit a measure question asks for, from its wording alone."""
     for unit, pattern in _UNITS:
@@ -130,4 +134,5 @@ def check_question(raw: str, *, max_chars: int) -> Question:
         unit = None
     elif unit is not None:
         kind = "number"
-    return Question(original, text, kind, unit, question_speaker(text))
+    future = kind in ("when", "where") and bool(_FUTURE.search(text))
+    return Question(original, text, kind, unit, question_speaker(text), future)

@@ -2,7 +2,7 @@ import pytest
 
 from index import EmptyQuestion, QuestionTooLong
 from retrieval import check_question, question_kind
-from retrieval.cues import find_cue, find_measure, find_since, find_speech
+from retrieval.cues import find_cue, find_measure, find_since, find_speech, speaks_of_future
 
 
 @pytest.mark.parametrize(
@@ -149,3 +149,22 @@ def test_speech_needs_the_speaker_near_a_reporting_word():
 def test_a_since_date_says_how_long():
     assert find_since("The crown has been closed since September 11, 2001.", frozenset())
     assert not find_since("Pompeo visited China in October 2018.", frozenset())
+
+
+@pytest.mark.parametrize(
+    ("question", "future"),
+    [
+        ("On what date will Qin Gang visit the United States?", True),
+        ("where will the talks be held", True),
+        ("When did Blinken visit Beijing?", False),
+        ("What will the law change?", False),  # only when/where questions
+    ],
+)
+def test_when_and_where_will_questions_ask_about_the_future(question, future):
+    assert check_question(question, max_chars=500).future is future
+
+
+def test_future_needs_a_passage_that_looks_ahead():
+    assert speaks_of_future("Blinken will visit China this week.")
+    assert speaks_of_future("On Monday, Blinken may have further meetings with Wang Yi.")
+    assert not speaks_of_future("Blinken met Qin in Beijing on Sunday.")
