@@ -61,11 +61,13 @@ _UNITS = {
     r"|meters per second|m/s|rpm|revolutions per minute",
     "percent": r"%|percent|per cent|percentage points?",
     "temperature": r"degrees?|°[CF]?",
+    "population": r"people|persons|residents|inhabitants|citizens|thousand|million|billion",
 }
 _MEASURES = {
     unit: re.compile(rf"(?<![\w-])(?:{_QUANTITY})(?:[- ]|\s)?(?:{units})(?![\w])", re.IGNORECASE)
     for unit, units in _UNITS.items()
 }
+_POPULATION = re.compile(r"\bpopulations?\b", re.IGNORECASE)
 _MONEY_SIGN = re.compile(r"[$£€¥]\s?\d")
 _SHARE = re.compile(r"\b(?:half|(?:a |one[- ])?(?:third|quarter|fifth|tenth)s?|majority)\b", re.I)
 
@@ -107,14 +109,16 @@ def find_measure(unit: str, passage: str) -> re.Match[str] | None:
     """The first number in `passage` given in the unit a measure question asks for.
 
     `unit` is a key of the unit table ("length", "weight", "money", "speed", "percent",
-    "temperature"); an amount of money may also be a bare sum such as "$40", and a share
-    a fraction such as "over half".
+    "temperature", "population"). Money may also be a bare sum such as "$40", a share a
+    fraction such as "over half", and a population any count in a passage about one.
     """
     match = _MEASURES[unit].search(passage)
     if match is None and unit == "money":
         match = _MONEY_SIGN.search(passage)
     if match is None and unit == "percent":
         match = _SHARE.search(passage)
+    if match is None and unit == "population" and _POPULATION.search(passage):
+        match = find_cue("number", passage, frozenset(), strict=True)  # "estimated at 2,000"
     return match
 
 

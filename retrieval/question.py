@@ -71,6 +71,7 @@ _UNIT_WORDING = (
     ("speed", r"\bhow fast\b|\b(?:speed|velocity)\b"),
     ("percent", r"\bwhat (?:percent(?:age)?)\b|\bhow many percent\b"),
     ("temperature", r"\btemperature\b|\bhow (?:hot|cold)\b"),
+    ("population", r"\bpopulation\b"),
 )
 _UNITS = tuple((unit, re.compile(pattern, re.I)) for unit, pattern in _UNIT_WORDING)
 _SPEAKER = re.compile(

@@ -79,6 +79,7 @@ def test_mentions_and_markdown_are_not_searched_but_kept_for_echo():
         ("how much money did the law set aside", "money"),
         ("What percentage of voters backed him?", "percent"),
         ("How fast was the jet flying?", "speed"),
+        ("What is the population of Taiwan?", "population"),
         ("How many fighters entered the zone?", None),
         ("When did the price of oil rise?", None),  # asks for a date, not a price
     ],
@@ -113,6 +114,7 @@ def test_what_did_x_say_questions_name_their_speaker(question, speaker):
         ("money", "Taiwan's economy is worth $790 billion.", "$790 billion"),
         ("percent", "Efficiency reaches some 27-30% on such engines.", "27-30%"),
         ("percent", "The Amazon is over half of the remaining rainforest.", "half"),
+        ("population", "The population of the town was estimated at 2,000.", "2,000"),
     ],
 )
 def test_measure_is_a_number_in_the_asked_unit(unit, passage, found):
