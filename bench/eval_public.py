@@ -46,7 +46,7 @@ PIPELINES = {
         FULL,
         lexical_weight=0.0,
         cue_kinds=frozenset(),
-        weights=replace(W, lexical=0.0, chunk_lexical=0.0, cue=0.0, lead=0.0),
+        weights=replace(W, lexical=0.0, chunk_lexical=0.0, passage_lexical=0.0, cue=0.0, lead=0.0),
     ),
     "full pipeline": FULL,
     "full, no 'when' cue": replace(FULL, cue_kinds=FULL.cue_kinds - {"when"}),

@@ -5,8 +5,11 @@ bench/eval_public.py, and the XQuAD questions of its first 24 articles (of 48). 
 maximises the softmax likelihood that the top sentence holds the gold answer (listwise,
 numpy gradient ascent), then prints quote hit@1 on each dev set for the fitted and the
 current default weights, as single sentences and with the better neighbour added.
+`--step` also prints the weights that share of the way from the defaults to the fit.
+`--pipeline` instead asks the dev questions through the whole default pipeline and prints
+quote and chunk hit@1 / hit@5, as bench/eval_public.py does for the test questions.
 
-    .venv/bin/python bench/tune_quotes.py
+    .venv/bin/python bench/tune_quotes.py [--step 0.25] [--pipeline]
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import WORK, newsqa, xquad
+from bench.eval_public import run
 from index import SentenceEmbedder
 from retrieval import Answerer, QuoteWeights, RetrievalConfig, check_question
 from retrieval.quotes import FEATURES, gather_evidence, passage_span
@@ -107,24 +111,44 @@ def fit(data, *, steps: int = 400, rate: float = 0.5, l2: float = 1e-3) -> np.nd
     return w.astype(np.float32)
 
 
+def _pipeline(embedder: SentenceEmbedder, dev: dict[str, list[dict]]) -> None:
+    config = RetrievalConfig(min_confidence=0.0)  # first quotes counted whether answered or not
+    for name, items in dev.items():
+        r = run(Answerer(WORK / name.split("-")[0] / "index", embedder, config), items)
+        print(
+            f"{name:11} quote hit@1 {r['quote_hit@1']:.3f} hit@5 {r['quote_hit@5']:.3f} | "
+            f"chunk hit@1 {r['chunk_hit@1']:.3f} hit@5 {r['chunk_hit@5']:.3f}"
+        )
+
+
 def main() -> None:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quote-chunks", type=int, default=RetrievalConfig().quote_chunks)
     parser.add_argument("--lexical-weight", type=float, default=RetrievalConfig().lexical_weight)
+    parser.add_argument("--step", type=float, default=None)
+    parser.add_argument("--pipeline", action="store_true")
     args = parser.parse_args()
     config = RetrievalConfig(quote_chunks=args.quote_chunks, lexical_weight=args.lexical_weight)
     embedder = SentenceEmbedder()
-    _, dev = newsqa(sample=1000, seed=1, exclude_seed=0)
+    dev = {"newsqa-dev": newsqa(sample=1000, seed=1, exclude_seed=0)[1], "xquad-dev": xquad_dev()}
+    if args.pipeline:
+        _pipeline(embedder, dev)
+        return
     sets = {
-        "newsqa-dev": collect(Answerer(WORK / "newsqa" / "index", embedder, config), dev),
-        "xquad-dev": collect(Answerer(WORK / "xquad" / "index", embedder, config), xquad_dev()),
+        name: collect(Answerer(WORK / name.split("-")[0] / "index", embedder, config), items)
+        for name, items in dev.items()
     }
     pooled = [row for data in sets.values() for row in data]
     fitted = fit(pooled)
+    default = QuoteWeights().vector()
+    rows = {"default": default, "fitted": fitted}
+    if args.step is not None:
+        scale = fitted[0] / default[0]  # the defaults have sentence_dense as their unit
+        rows[f"step {args.step:g}"] = default + args.step * (fitted / scale - default)
     print("features:", FEATURES)
-    for name, w in (("default", QuoteWeights().vector()), ("fitted", fitted)):
+    for name, w in rows.items():
         print(f"{name:8}", np.round(w / np.abs(w).max(), 3).tolist())
         for label, data in sets.items():
             print(

@@ -1,0 +1,24 @@
+"""BM25 over chunks: how repeats of one question term saturate."""
+
+from __future__ import annotations
+
+from index.lexical import LexicalIndex
+
+# Two chunks of equal length: one repeats the rarer question term, the other holds both
+# question terms once; the rest make "harbour" commoner than "storm".
+_CHUNKS = [
+    ["storm", "storm", "storm", "coast", "ferry"],
+    ["storm", "harbour", "coast", "ferry", "wind"],
+    *[["harbour", f"filler{n}", "wind", "rain", "sun"] for n in range(3)],
+    *[[f"other{n}", "wind", "rain", "sun", "cloud"] for n in range(6)],
+]
+
+
+def test_a_chunk_matching_more_question_terms_beats_one_repeating_a_term():
+    ids, _ = LexicalIndex.build(_CHUNKS).search(["storm", "harbour"], k=2)
+    assert ids.tolist() == [1, 0]
+
+
+def test_with_bm25s_default_saturation_repeats_of_one_term_win():
+    ids, _ = LexicalIndex.build(_CHUNKS, k1=1.5, b=0.75).search(["storm", "harbour"], k=2)
+    assert ids.tolist() == [0, 1]
