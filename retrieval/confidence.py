@@ -51,7 +51,7 @@ class ConfidenceModel:
 
 
 # Fitted with bench/tune_abstain.py (unknown_share and cue_missing are not learnt: see there).
-DEFAULT_CONFIDENCE = ConfidenceModel(bias=-9.843, weights=(7.953, -4.120, 0.565, 0.0, 0.0, 2.814))
+DEFAULT_CONFIDENCE = ConfidenceModel(bias=-9.273, weights=(8.133, -4.042, 0.355, 0.0, 0.0, 2.564))
 
 
 def confidence_features(
