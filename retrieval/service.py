@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 # The model is fitted on NewsQA/XQuAD near misses, whose questions are vaguer than a
 # reader's: at 0.5 it would decline a third of the answerable questions of
 # tests/data/qa.jsonl. 0.15 keeps hit@1 there at the target while declining off-topic
-# questions and when/how-many questions without a date or number (README, "Answer quality").
+# questions; passages without the date, count, measure or statement a question asks for
+# are declined by `meets_demands` (README, "Answer quality").
 DEFAULT_MIN_CONFIDENCE = 0.15
 _RELOAD_CHECK_S = 2.0
 
