@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -45,11 +46,8 @@ def log_stats(ctx: click.Context, as_json: bool) -> None:
 
     Example: newsdesk log stats --json
     """
-    querylog = _open_log(ctx)
-    try:
+    with closing(_open_log(ctx)) as querylog:
         stats = querylog.stats()
-    finally:
-        querylog.close()
     if as_json:
         click.echo(json.dumps({**asdict(stats), "answered_share": stats.answered_share}))
         return
@@ -90,11 +88,8 @@ def log_tail(ctx: click.Context, count: int, as_json: bool) -> None:
 
     Example: newsdesk log tail -n 20
     """
-    querylog = _open_log(ctx)
-    try:
+    with closing(_open_log(ctx)) as querylog:
         queries = querylog.tail(count)
-    finally:
-        querylog.close()
     for query in queries:
         if as_json:
             click.echo(json.dumps(asdict(query), ensure_ascii=False))
@@ -118,11 +113,8 @@ def log_unanswered(ctx: click.Context, count: int, as_json: bool) -> None:
 
     Example: newsdesk log unanswered -n 5
     """
-    querylog = _open_log(ctx)
-    try:
+    with closing(_open_log(ctx)) as querylog:
         questions = querylog.unanswered(count)
-    finally:
-        querylog.close()
     for item in questions:
         if as_json:
             click.echo(json.dumps(asdict(item), ensure_ascii=False))

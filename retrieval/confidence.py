@@ -16,7 +16,6 @@ reported statement by the person a "What did X say/tell" question names; and, fo
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from index import OpenIndex, tokenize, words
@@ -26,7 +25,6 @@ from retrieval.quotes import ScoredSentence
 
 FEATURES = ("sentence_dense", "chunk_dense", "coverage", "unknown_share", "cue_missing", "rank")
 _STRICT_KINDS = ("when", "number")
-_SPAN = re.compile(r"\bhow (?:long|old)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ def meets_demands(question: Question, passage: str) -> bool:
     if question.kind in _STRICT_KINDS:
         question_words = frozenset(words(question.text))
         found = find_cue(question.kind, passage, question_words, strict=True) is not None
-        if not found and _SPAN.search(question.text):  # "since 2001" says how long
+        if not found and question.duration:  # "since 2001" says how long
             found = find_since(passage, question_words)
         if not found:
             return False

@@ -4,24 +4,31 @@ attributed speech in a passage."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 _MONTH = (
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?"
 )
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# Calendar dates and clock times; their digits are not counts ("February 4", "in 2021").
+_MONTH_DATE = rf"{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
+_DAY_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
+_YEAR = r"(?:1\d\d\d|20\d\d)s?\b"
+_NUMERIC_DATE = r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+_CLOCK = r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?"
+_CALENDAR = re.compile(rf"{_MONTH_DATE}|{_DAY_MONTH}|\b{_YEAR}|{_NUMERIC_DATE}|{_CLOCK}")
 _WHEN = re.compile(
-    rf"(?:(?:early|mid|late|in|on|since|by|until|last|next|this)[- ])?{_MONTH}"
-    rf"(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
+    rf"(?:(?:early|mid|late|in|on|since|by|until|last|next|this)[- ])?{_MONTH_DATE}"
+    rf"|{_DAY_MONTH}"
     rf"|\b(?:on |last |next |this )?{_DAY}(?:\s+(?:morning|afternoon|evening|night))?\b"
-    r"|\b(?:in |since |by )?(?:1\d\d\d|20\d\d)s?\b"
-    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+    rf"|\b(?:in |since |by )?{_YEAR}"
+    rf"|{_NUMERIC_DATE}"
     r"|\b(?:yesterday|today|tonight|tomorrow)\b"
     r"|\b(?:last|this|next) (?:week|month|year|weekend|spring|summer|autumn|fall|winter)\b"
     r"|\b(?:beginning|start|end|middle) of (?:the|this|last|next) (?:year|month|week)\b"
     r"|\b(?:\w+ )?(?:days?|weeks?|months?|years?|decades?) (?:ago|later|earlier)\b"
-    r"|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?|\b\d{1,2}:\d{2}\b",
+    rf"|{_CLOCK}|\b\d{{1,2}}:\d{{2}}\b",
 )
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
@@ -33,12 +40,6 @@ _NUMBER = re.compile(
     rf"(?<![\w-])[$£€]?\d[\d,.]*(?:\s*(?:%|percent|per cent|million|billion|trillion|bn|m\b))?"
     rf"|\b(?:(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)\b",
     re.IGNORECASE,
-)
-# Calendar dates and clock times, whose digits are not counts ("February 4", "in 2021").
-_CALENDAR = re.compile(
-    rf"{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
-    r"|\b(?:1\d\d\d|20\d\d)s?\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?"
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[- ](?:[A-Z][a-z]+|[A-Z]\.))+")
 _PLACE = re.compile(
@@ -129,20 +130,13 @@ def find_speech(speaker: str, passage: str, *, window: int = 12) -> bool:
     A name matches on any of its words ("Xi" or "Jinping" for "Xi Jinping").
     """
     names = {w.lower() for w in _WORD.findall(speaker) if len(w) > 1}
-    if not names:
-        return False
     tokens = list(_WORD.finditer(passage))
-    spots = [t.start() for t in tokens if t.group().lower() in names]
-    if not spots:
+    named = [n for n, token in enumerate(tokens) if token.group().lower() in names]
+    if not named:
         return False
-    positions = [t.start() for t in tokens]
-    for speech in _SPEECH.finditer(passage):
-        at = sum(1 for p in positions if p < speech.start())  # words before the speech word
-        for spot in spots:
-            name_at = sum(1 for p in positions if p < spot)
-            if abs(at - name_at) <= window:
-                return True
-    return False
+    starts = [token.start() for token in tokens]
+    said = [bisect_left(starts, m.start()) for m in _SPEECH.finditer(passage)]
+    return any(abs(s - n) <= window for s in said for n in named)
 
 
 _SINCE = re.compile(r"\bsince\s+", re.IGNORECASE)

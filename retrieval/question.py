@@ -22,6 +22,7 @@ class Question:
     unit: str | None = None  # a measure question's unit: "length", "money", ... (cues.py)
     speaker: str | None = None  # "What did Xi tell Blinken?" asks what "Xi" said
     future: bool = False  # "When will Qin visit?" asks about something still to come
+    duration: bool = False  # "How long…?" is also answered by a start ("since 2001")
 
 
 _KINDS = (
@@ -81,7 +82,8 @@ _SPEAKER = re.compile(
 )
 
 
-_FUTURE = re.compile(r"\b(?:will|going to)\b", re.I)
+_WILL = re.compile(r"\b(?:will|going to)\b", re.I)
+_DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)
 
 
 def question_unit(text: str) -> str | None:
@@ -135,5 +137,6 @@ def check_question(raw: str, *, max_chars: int) -> Question:
         unit = None
     elif unit is not None:
         kind = "number"
-    future = kind in ("when", "where") and bool(_FUTURE.search(text))
-    return Question(original, text, kind, unit, question_speaker(text), future)
+    future = kind in ("when", "where") and bool(_WILL.search(text))
+    duration = bool(_DURATION.search(text))
+    return Question(original, text, kind, unit, question_speaker(text), future, duration)
