@@ -25,7 +25,13 @@ from index.errors import CorpusNotFound, IndexFormatError, IndexNotFound, Newsde
 from index.lexical import LexicalIndex, tokenize
 from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
 from index.store import (
+    BM25_DIR,
+    CHUNK_VECTORS,
+    DATABASE,
     FORMAT_VERSION,
+    MANIFEST,
+    SENTENCE_VECTORS,
+    VECTORS,
     ArticleRecord,
     IndexData,
     choose_faiss_index,
@@ -188,14 +194,62 @@ def _builds_dir(index_dir: Path) -> Path:
     return index_dir.parent / f".{index_dir.name}.builds"
 
 
+_INDEX_PARTS = frozenset(
+    {MANIFEST, VECTORS, CHUNK_VECTORS, SENTENCE_VECTORS, DATABASE, BM25_DIR}
+    | {f"{DATABASE}{suffix}" for suffix in ("-wal", "-shm", "-journal")}
+)
+_BUILD_PREFIXES = ("build-", "tmp-", "moved-")
+
+
+def check_index_target(index_dir: Path) -> None:
+    """Refuse an index path that holds anything but a newsdesk index (or nothing).
+
+    A build replaces what is at `index_dir`; only an index it can recognise may go, so a
+    mistyped `--index` (the corpus, a home folder, a file) is refused and left untouched.
+
+    Raises:
+        NewsdeskError: something other than a newsdesk index is there.
+    """
+    refuse = (
+        f"{index_dir} is not a newsdesk index"
+        " ({why}); the build was stopped and nothing there was changed. "
+        "Choose an empty or new folder with --index or NEWSDESK_INDEX_DIR."
+    )
+    if index_dir.is_symlink():
+        target = index_dir.resolve()
+        if target.parent != _builds_dir(index_dir).resolve() and not _is_index_folder(target):
+            raise NewsdeskError(refuse.format(why=f"a link to {target}"))
+        return
+    if not index_dir.exists():
+        return
+    if not index_dir.is_dir():
+        raise NewsdeskError(refuse.format(why="it is a file"))
+    if any(index_dir.iterdir()) and not _is_index_folder(index_dir):
+        raise NewsdeskError(refuse.format(why="it holds other files"))
+
+
+def _is_index_folder(folder: Path) -> bool:
+    """Whether `folder` holds a manifest of ours and nothing but index parts."""
+    try:
+        names = {path.name for path in folder.iterdir()}
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    ours = isinstance(manifest, dict) and {"format_version", "model_fingerprint"} <= set(manifest)
+    return ours and names <= _INDEX_PARTS
+
+
 def _swap_in(index_dir: Path, new_dir: Path) -> Path | None:
     """Point `index_dir` at `new_dir` in one atomic rename of a symlink.
 
     Returns the folder that served before, if any.
     """
+    check_index_target(index_dir)  # again, under the lock: it may have changed since
     previous = None
     if index_dir.is_symlink():
         previous = index_dir.resolve()
+    elif index_dir.is_dir() and not any(index_dir.iterdir()):
+        index_dir.rmdir()
     elif index_dir.exists():
         # An index folder from elsewhere: move it among the builds, then link.
         previous = _builds_dir(index_dir) / f"moved-{time.time_ns()}"
@@ -210,16 +264,19 @@ def _swap_in(index_dir: Path, new_dir: Path) -> Path | None:
 def _prune(index_dir: Path, keep: Path, previous: Path | None) -> None:
     """Remove older builds and leftovers of killed ones, keeping the current and previous.
 
-    The previous build stays for readers that still have it open; anything else in the
-    builds folder (half-written `tmp-` folders, builds never swapped in) and link files
-    left by a killed swap go. The caller holds the build lock, so none of it is in use.
+    The previous build stays for readers that still have it open; other builds of ours in
+    the builds folder (half-written `tmp-` folders, builds never swapped in) and link files
+    left by a killed swap go; anything else there is left alone. The caller holds the build
+    lock, so none of it is in use.
     """
     wanted = {keep.resolve(), previous.resolve() if previous else None}
     for path in _builds_dir(index_dir).iterdir():
-        if path.resolve() not in wanted:
+        ours = path.name.startswith(_BUILD_PREFIXES) and not path.is_symlink()
+        if ours and path.resolve() not in wanted:
             shutil.rmtree(path, ignore_errors=True)
     for link in index_dir.parent.glob(f".{index_dir.name}.link-*"):
-        link.unlink(missing_ok=True)
+        if link.is_symlink():
+            link.unlink(missing_ok=True)
 
 
 def _load_corpus(corpus_dir: Path) -> tuple[list[RawArticle], list[SkippedFile]]:
@@ -230,7 +287,7 @@ def _load_corpus(corpus_dir: Path) -> tuple[list[RawArticle], list[SkippedFile]]
     skipped: list[SkippedFile] = []
     seen: dict[str, str] = {}
     articles = []
-    for path in iter_corpus_files(corpus_dir):
+    for path in iter_corpus_files(corpus_dir, skipped):
         for raw in load_file(path, skipped):
             if raw.article_id in seen:
                 reason = (
@@ -273,6 +330,7 @@ def build_index(
     if not 8 <= options.chunk_tokens <= embedder.max_tokens - 2:
         raise NewsdeskError(f"Chunk size must be 8 to {embedder.max_tokens - 2} tokens.")
     started = time.perf_counter()
+    check_index_target(index_dir)  # before reading the corpus: a swapped --index fails fast
     raws, skipped = _load_corpus(corpus_dir)
     try:
         with _build_lock(index_dir):

@@ -12,6 +12,10 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\S+")
+# A tokenizer counts a word of over 100 characters as one unknown token, so token counts
+# alone cannot bound a piece's length: a 5 MB word would be "one token". Characters can.
+_MAX_WORD_CHARS = 100
+CHARS_PER_TOKEN_CAP = 8
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,19 @@ def _cut_word(text: str, start: int, end: int, limit: int, count: TokenCounter) 
             return parts
 
 
+def _cut_by_chars(word: Span) -> list[Span]:
+    step = _MAX_WORD_CHARS
+    return [Span(s, min(s + step, word.end)) for s in range(word.start, word.end, step)]
+
+
 def _split_long(text: str, span: Span, limit: int, count: TokenCounter) -> list[Span]:
-    """Cut one over-long sentence at word boundaries into pieces of at most `limit` tokens."""
-    words = [Span(m.start(), m.end()) for m in _WORD.finditer(text, span.start, span.end)]
+    """Cut one over-long sentence at word boundaries into pieces of at most `limit` tokens
+    and `limit * CHARS_PER_TOKEN_CAP` characters."""
+    words = [
+        part
+        for m in _WORD.finditer(text, span.start, span.end)
+        for part in _cut_by_chars(Span(m.start(), m.end()))
+    ]
     sizes = count([text[w.start : w.end] for w in words])
     if max(sizes) > limit:
         words = [
@@ -70,9 +84,10 @@ def _split_long(text: str, span: Span, limit: int, count: TokenCounter) -> list[
             )
         ]
         sizes = count([text[w.start : w.end] for w in words])
+    max_chars = limit * CHARS_PER_TOKEN_CAP
     pieces, begin, used, prev_end = [], words[0].start, 0, words[0].end
     for word, size in zip(words, sizes, strict=True):
-        if used and used + size > limit:
+        if used and (used + size > limit or word.end - begin > max_chars):
             pieces.append(Span(begin, prev_end))
             begin, used = word.start, 0
         used += size
@@ -88,7 +103,7 @@ def segment(text: str, *, max_tokens: int, count: TokenCounter) -> tuple[list[Sp
     out_spans: list[Span] = []
     out_sizes: list[int] = []
     for span, size in zip(spans, sizes, strict=True):
-        if size <= max_tokens:
+        if size <= max_tokens and span.end - span.start <= max_tokens * CHARS_PER_TOKEN_CAP:
             out_spans.append(span)
             out_sizes.append(size)
             continue
@@ -106,14 +121,20 @@ def chunk_sentences(
     Consecutive chunks share their boundary sentences, up to `overlap_tokens` tokens, so
     a passage that straddles two chunks is whole in at least one of them. Sizes count the
     tokens of each sentence alone; the separator between sentences costs nothing here and
-    the callers leave a margin for it.
+    the callers leave a margin for it. A chunk also stays within `max_tokens *
+    CHARS_PER_TOKEN_CAP` characters, unless one sentence alone is longer.
     """
     chunks: list[Chunk] = []
     first = 0
     n = len(sentences)
+    max_chars = max_tokens * CHARS_PER_TOKEN_CAP
     while first < n:
         last, used = first, sizes[first]
-        while last + 1 < n and used + sizes[last + 1] <= max_tokens:
+        while (
+            last + 1 < n
+            and used + sizes[last + 1] <= max_tokens
+            and sentences[last + 1].end - sentences[first].start <= max_chars
+        ):
             last += 1
             used += sizes[last]
         chunks.append(Chunk(sentences[first].start, sentences[last].end, first, last))
