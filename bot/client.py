@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 
+import aiohttp
 import discord
 from discord.ext import commands
 
@@ -94,7 +95,8 @@ async def serve(client: NewsdeskBot, token: str, *, handle_signals: bool = True)
         loop.add_signal_handler(signum, request_close, signum)
     try:
         async with client:
-            await client.start(token)
+            await _login(client, token)
+            await client.connect(reconnect=True)  # discord.py reconnects the gateway itself
     except discord.LoginFailure as exc:
         raise BotStartError(
             "Discord rejected the bot token; reset it in the Developer Portal (Bot > Reset "
@@ -105,6 +107,40 @@ async def serve(client: NewsdeskBot, token: str, *, handle_signals: bool = True)
             loop.remove_signal_handler(signum)
         if closing:
             await asyncio.gather(*closing, return_exceptions=True)
+
+
+def _unreachable(exc: BaseException) -> str:
+    """A short reason Discord could not be reached, without a traceback."""
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return "its name could not be looked up"
+    if isinstance(exc, TimeoutError):
+        return "the connection timed out"
+    cause = getattr(exc, "os_error", exc)
+    return getattr(cause, "strerror", None) or str(cause) or type(exc).__name__
+
+
+async def _login(client: NewsdeskBot, token: str) -> None:
+    """Log in, trying again with growing pauses while Discord cannot be reached.
+
+    discord.py reconnects the gateway on its own once logged in, but a failed login
+    (no network yet, DNS down) ends `start` at once; this covers that gap.
+    """
+    attempts, pause = max(1, client.config.connect_attempts), client.config.connect_pause_s
+    for attempt in range(1, attempts + 1):
+        try:
+            await client.login(token)
+            return
+        except (TimeoutError, aiohttp.ClientConnectionError, OSError) as exc:
+            await client.http.close()  # drop the half-open session before the next try
+            reason = _unreachable(exc)
+            if attempt == attempts:
+                raise BotStartError(
+                    f"Cannot reach Discord ({reason}) after {attempts} attempts; check this "
+                    "machine's network connection and DNS, then start the bot again."
+                ) from exc
+            log.warning("cannot reach Discord (%s); trying again in %.0f s", reason, pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 60.0)
 
 
 def run_bot(config: BotConfig, services: BotServices, token: str) -> None:

@@ -20,6 +20,8 @@ class BotConfig:
     answer_in_thread: bool = False
     sources_page_size: int = 10
     guild_ready_timeout_s: float = 2.0  # how long to wait for servers' data before "ready"
+    connect_attempts: int = 5  # logins tried while Discord cannot be reached, then give up
+    connect_pause_s: float = 2.0  # the first pause between them; each doubles, up to a minute
 
     @property
     def more_k(self) -> int:

@@ -14,6 +14,7 @@ from index.errors import (
     ModelNotFound,
     NewsdeskError,
     QuestionTooLong,
+    UnreadableQuestion,
 )
 from index.lexical import STOPWORDS, tokenize, words
 from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
@@ -44,6 +45,7 @@ __all__ = [
     "SentenceEmbedder",
     "SkippedFile",
     "Span",
+    "UnreadableQuestion",
     "build_index",
     "chunk_sentences",
     "clean_body",

@@ -33,5 +33,9 @@ class EmptyQuestion(NewsdeskError):
     """A question has no words to search for."""
 
 
+class UnreadableQuestion(NewsdeskError):
+    """A question is not valid text (bytes that are not UTF-8)."""
+
+
 class ConfigError(NewsdeskError):
     """A setting is missing or invalid."""

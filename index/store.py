@@ -150,7 +150,34 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             f"The index at {folder} has another format version; "
             "run `newsdesk index build --rebuild`."
         )
+    wrong = [name for name, kind in _MANIFEST_FIELDS.items() if not _is(manifest.get(name), kind)]
+    counts = manifest.get("counts")
+    if isinstance(counts, dict):
+        wrong += [f"counts.{n}" for n in _COUNTS if not _is(counts.get(n), int)]
+    if wrong:
+        raise IndexFormatError(
+            f"The index manifest at {path} is damaged ({', '.join(wrong)} missing or of the "
+            "wrong type); run `newsdesk index build --rebuild`."
+        )
     return manifest
+
+
+_MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "model": str,
+    "model_fingerprint": str,
+    "dimension": int,
+    "chunk_tokens": int,
+    "overlap_tokens": int,
+    "counts": dict,
+    "built_at": str,
+    "index_type": str,
+    "build_seconds": (int, float),
+}
+_COUNTS = ("articles", "chunks", "sentences", "skipped_files")
+
+
+def _is(value: object, kind: type | tuple[type, ...]) -> bool:
+    return isinstance(value, kind) and not isinstance(value, bool)
 
 
 def _damaged(folder: Path, what: str) -> IndexFormatError:

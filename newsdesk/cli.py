@@ -14,6 +14,7 @@ import click
 
 from index import NewsdeskError
 from newsdesk.settings import Settings, load_settings
+from newsdesk.terminal import shown
 
 if TYPE_CHECKING:
     from index import SentenceEmbedder
@@ -30,7 +31,7 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except NewsdeskError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(shown(str(exc))) from exc
 
     return wrapper
 
@@ -96,9 +97,9 @@ def index_build(
     settings = settings_from(ctx)
     summary = run_build(settings, corpus=corpus, index_dir=index_dir, rebuild=rebuild)
     for skipped in summary.skipped:
-        click.echo(f"warning: skipped {skipped.path}: {skipped.reason}", err=True)
+        click.echo(shown(f"warning: skipped {skipped.path}: {skipped.reason}"), err=True)
     for note in summary.notes:
-        click.echo(note, err=True)
+        click.echo(shown(note), err=True)
     click.echo(
         f"Indexed {summary.articles} articles: {summary.added} added, "
         f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.removed} removed, "
@@ -114,14 +115,17 @@ def index_build(
 @click.pass_context
 @friendly_errors
 def index_info(ctx: click.Context, index_dir: Path | None, as_json: bool) -> None:
-    """Show the index manifest: model, counts, build time, index type, size on disk.
+    """Check the index and show its manifest: model, counts, build time, type, size on disk.
+
+    Every part (rows, vectors, FAISS, BM25) is read and checked against the manifest, so a
+    damaged index is reported as damaged, with a non-zero exit status.
 
     Example: newsdesk index info
     """
-    from index import index_size_bytes, read_manifest
+    from index import index_size_bytes, load_index
 
     folder = index_dir or settings_from(ctx).newsdesk_index_dir
-    manifest = read_manifest(folder)
+    manifest = dict(load_index(folder).manifest)
     manifest["size_bytes"] = index_size_bytes(folder)
     if as_json:
         click.echo(json.dumps(manifest, indent=2))
@@ -141,7 +145,7 @@ def index_info(ctx: click.Context, index_dir: Path | None, as_json: bool) -> Non
         ("size on disk", f"{manifest['size_bytes'] / 2**20:.1f} MiB"),
     ]
     for name, value in lines:
-        click.echo(f"{name + ':':15} {value}")
+        click.echo(f"{name + ':':15} {shown(str(value))}")
 
 
 def _register_optional() -> None:

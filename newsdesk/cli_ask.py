@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from index import EmptyQuestion, QuestionTooLong
+from index import EmptyQuestion, QuestionTooLong, UnreadableQuestion
 from newsdesk.cli import friendly_errors, settings_from
+from newsdesk.terminal import json_line, shown
 from retrieval import Answer, Source
 
 DEFAULT_QA = Path("tests/data/qa.jsonl")
@@ -41,7 +41,7 @@ def format_answer(answer: Answer) -> str:
         first, *copies = quote.sources
         lines.append(f"  — {_source_line(first)}")
         lines.extend(f"    also in: {_source_line(copy)}" for copy in copies)
-    return "\n".join(lines).strip("\n")
+    return shown("\n".join(lines).strip("\n"))
 
 
 def _log(ctx: click.Context, answer: Answer) -> None:
@@ -68,9 +68,7 @@ def ask_command(ctx: click.Context, question: str, k: int | None, as_json: bool)
     check_question(question, max_chars=settings.newsdesk_max_question_chars)
     answer = make_answerer(settings).ask(question, k=k)
     _log(ctx, answer)
-    click.echo(
-        json.dumps(answer.to_json(), ensure_ascii=False) if as_json else format_answer(answer)
-    )
+    click.echo(json_line(answer.to_json()) if as_json else format_answer(answer))
 
 
 @click.command("chat")
@@ -95,19 +93,21 @@ def chat_command(ctx: click.Context, as_json: bool) -> None:
     while True:
         if interactive:
             click.echo("? ", nl=False, err=True)
-        line = sys.stdin.readline()
-        if not line:
+        # Bytes, decoded per line: a line that is not UTF-8 costs that question, not the rest.
+        raw = sys.stdin.buffer.readline()
+        if not raw:
             break
-        if not line.strip():
+        line = raw.decode("utf-8", errors="surrogateescape").strip()
+        if not line:
             continue
         try:
-            answer = answerer.ask(line.strip())
-        except (EmptyQuestion, QuestionTooLong) as exc:
-            click.echo(f"error: {exc}", err=True)
+            answer = answerer.ask(line)
+        except (EmptyQuestion, QuestionTooLong, UnreadableQuestion) as exc:
+            click.echo(shown(f"error: {exc}"), err=True)
             continue
         query_log.record(answer, interface="cli")
         if as_json:
-            click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+            click.echo(json_line(answer.to_json()))
         else:
             click.echo(format_answer(answer) + "\n")
         sys.stdout.flush()
@@ -146,7 +146,7 @@ def eval_command(ctx: click.Context, qa_file: Path, as_json: bool) -> None:
     answerer.ask("warm up")
     report = evaluate(answerer.ask, items)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+        click.echo(json_line(report.to_json()))
     else:
         click.echo(_metrics_table(report.metrics))
 

@@ -31,6 +31,7 @@ def bot_config(settings: Settings) -> BotConfig:
         cooldown_s=settings.newsdesk_cooldown_s,
         max_question_chars=settings.newsdesk_max_question_chars,
         answer_in_thread=settings.newsdesk_answer_in_thread,
+        connect_attempts=settings.newsdesk_connect_attempts,
     )
 
 

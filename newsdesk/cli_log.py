@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from newsdesk.cli import friendly_errors, settings_from
+from newsdesk.terminal import json_line, shown
 
 if TYPE_CHECKING:
     from retrieval import QueryLog
@@ -26,7 +27,7 @@ def _open_log(ctx: click.Context) -> QueryLog:
             f"No query log at {settings.newsdesk_db} yet; it is written as questions are asked "
             "(newsdesk ask, chat or the bot). Set NEWSDESK_DB if it lives elsewhere."
         )
-    return make_query_log(settings)
+    return make_query_log(settings, readonly=True)
 
 
 @click.group("log")
@@ -92,15 +93,15 @@ def log_tail(ctx: click.Context, count: int, as_json: bool) -> None:
         queries = querylog.tail(count)
     for query in queries:
         if as_json:
-            click.echo(json.dumps(asdict(query), ensure_ascii=False))
+            click.echo(json_line(asdict(query)))
             continue
         status = "answered" if query.answered else "no answer"
         click.echo(
-            f"#{query.query_id} {query.ts} {query.interface:7} {status:9} "
-            f"{query.latency_ms:7.1f} ms  {query.question}"
+            f"#{query.query_id} {shown(query.ts)} {shown(query.interface):7} {status:9} "
+            f"{query.latency_ms:7.1f} ms  {shown(query.question)}"
         )
         if query.answer:
-            click.echo(f"    → {query.answer}")
+            click.echo(f"    → {shown(query.answer)}")
 
 
 @log_group.command("unanswered")
@@ -117,9 +118,9 @@ def log_unanswered(ctx: click.Context, count: int, as_json: bool) -> None:
         questions = querylog.unanswered(count)
     for item in questions:
         if as_json:
-            click.echo(json.dumps(asdict(item), ensure_ascii=False))
+            click.echo(json_line(asdict(item)))
         else:
-            click.echo(f"{item.count:4}× {item.question}  (last {item.last_ts})")
+            click.echo(f"{item.count:4}× {shown(item.question)}  (last {shown(item.last_ts)})")
 
 
 COMMANDS = [log_group]

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     newsdesk_cooldown_s: float = Field(default=5.0, ge=0)
     newsdesk_max_question_chars: int = Field(default=500, ge=10, le=4000)
     newsdesk_answer_in_thread: bool = False
+    newsdesk_connect_attempts: int = Field(default=5, ge=1, le=1000)
     newsdesk_log_salt: SecretStr = SecretStr("newsdesk")
     newsdesk_log_raw_user_ids: bool = False
     newsdesk_chunk_tokens: int = Field(default=128, ge=8, le=254)

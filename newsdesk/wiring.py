@@ -35,10 +35,11 @@ def make_answerer(settings: Settings, index_dir: Path | None = None) -> Answerer
     return Answerer(folder, SentenceEmbedder(settings.newsdesk_model), retrieval_config(settings))
 
 
-def make_query_log(settings: Settings) -> QueryLog:
-    """The query log the settings point at."""
+def make_query_log(settings: Settings, *, readonly: bool = False) -> QueryLog:
+    """The query log the settings point at (`readonly`: an existing one, left unchanged)."""
     return QueryLog(
         settings.newsdesk_db,
         salt=settings.newsdesk_log_salt.get_secret_value(),
         raw_user_ids=settings.newsdesk_log_raw_user_ids,
+        readonly=readonly,
     )

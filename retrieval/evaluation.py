@@ -38,6 +38,10 @@ def load_qa(path: Path) -> list[QAItem]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise NewsdeskError(f"Cannot read the QA file {path}: {exc.strerror}.") from exc
+    except UnicodeDecodeError as exc:
+        raise NewsdeskError(
+            f"The QA file {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8."
+        ) from exc
     items = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -51,7 +55,7 @@ def load_qa(path: Path) -> list[QAItem]:
                     tuple(str(a) for a in record.get("articles", [])),
                 )
             )
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise NewsdeskError(
                 f"{path}:{number} is not a QA line like "
                 '{"question": "...", "answers": ["..."], "articles": ["..."]}.'

@@ -16,13 +16,20 @@ from typing import Any
 import sqlite_utils
 
 from index import NewsdeskError
+from retrieval._logdb import (
+    FEEDBACK,
+    QUERIES,
+    open_for_reading,
+    open_for_writing,
+    with_retries,
+)
 from retrieval.answer import Answer
 
 log = logging.getLogger(__name__)
 
 INTERFACES = ("slash", "mention", "cli")
-_QUERIES = "queries"
-_FEEDBACK = "feedback"
+_QUERIES = QUERIES
+_FEEDBACK = FEEDBACK
 
 
 class QueryLogUnavailable(NewsdeskError):
@@ -75,39 +82,60 @@ def _now() -> str:
 
 
 class QueryLog:
-    """Records questions and votes; safe to call from several threads at once.
+    """Records questions and votes; safe to call from several threads and processes at once.
 
     Writing never raises: a failure is logged as a warning and the caller goes on, because
-    a lost log line must never cost a user their answer. Reading raises
-    `QueryLogUnavailable` when the log cannot be read.
+    a lost log line must never cost a user their answer; a log that could not be opened is
+    tried again on the next write, so one bad moment never silences it for good. Reading
+    raises `QueryLogUnavailable` when the log cannot be read. A log opened with
+    `readonly=True` must exist already, and nothing in its file is ever changed.
     """
 
-    def __init__(self, path: Path, *, salt: str = "newsdesk", raw_user_ids: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        salt: str = "newsdesk",
+        raw_user_ids: bool = False,
+        readonly: bool = False,
+    ) -> None:
         self.path = path
         self._salt = salt.encode("utf-8")
         self._raw_user_ids = raw_user_ids
+        self._readonly = readonly
         self._lock = threading.Lock()
         self._db: sqlite_utils.Database | None = None
+        self._closed = False
+        if readonly:
+            self._db = self._open_readonly()
+            return
         try:
-            self._db = self._open(path)
+            self._db = open_for_writing(path)
         except (sqlite3.Error, OSError) as exc:
-            log.warning(
-                "query log %s cannot be opened (%s); questions will not be logged", path, exc
-            )
+            log.warning("query log %s cannot be opened yet (%s); will retry", path, exc)
 
-    @staticmethod
-    def _open(path: Path) -> sqlite_utils.Database:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=10.0)
-        db = sqlite_utils.Database(conn)
-        db.enable_wal()
-        db.execute("PRAGMA foreign_keys = ON")
-        _create_schema(db)
-        return db
+    def _open_readonly(self) -> sqlite_utils.Database:
+        where = f"The query log at {self.path}"
+        try:
+            return open_for_reading(self.path)
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc):
+                raise QueryLogUnavailable(
+                    f"{where} is not an SQLite database; point NEWSDESK_DB at newsdesk's log."
+                ) from exc
+            raise QueryLogUnavailable(f"{where} cannot be read ({exc}).") from exc
+        except LookupError as exc:
+            raise QueryLogUnavailable(
+                f"{where} is an SQLite database but not a newsdesk query log ({exc}); "
+                "point NEWSDESK_DB at newsdesk's log."
+            ) from exc
+        except OSError as exc:
+            raise QueryLogUnavailable(f"{where} cannot be opened ({exc.strerror}).") from exc
 
     def close(self) -> None:
         """Close the database file."""
         with self._lock:
+            self._closed = True
             if self._db is not None:
                 self._db.close()
                 self._db = None
@@ -152,7 +180,7 @@ class QueryLog:
         try:
             with self._lock:
                 db = self._require()
-                pk = db.table(_QUERIES).insert(row).last_pk
+                pk = with_retries(lambda: db.table(_QUERIES).insert(row).last_pk)
             return int(pk) if pk is not None else None
         except (sqlite3.Error, QueryLogUnavailable) as exc:
             log.warning("could not log the question (%s)", exc)
@@ -174,7 +202,8 @@ class QueryLog:
         }
         try:
             with self._lock:
-                self._require().table(_FEEDBACK).upsert(row, pk=("query_id", "user_hash"))
+                db = self._require()
+                with_retries(lambda: db.table(_FEEDBACK).upsert(row, pk=("query_id", "user_hash")))
             return True
         except (sqlite3.Error, QueryLogUnavailable) as exc:
             log.warning("could not record the vote on query %s (%s)", query_id, exc)
@@ -222,54 +251,28 @@ class QueryLog:
         )
 
     def _require(self) -> sqlite_utils.Database:
+        """The open database, opening it again if an earlier attempt failed (lock held)."""
+        if self._db is None and not self._readonly and not self._closed:
+            try:
+                self._db = open_for_writing(self.path)
+            except (sqlite3.Error, OSError) as exc:
+                raise QueryLogUnavailable(
+                    f"The query log at {self.path} could not be opened ({exc}); check that "
+                    "its folder exists and is writable."
+                ) from exc
         if self._db is None:
-            raise QueryLogUnavailable(
-                f"The query log at {self.path} could not be opened; check that its folder "
-                "exists and is writable."
-            )
+            raise QueryLogUnavailable(f"The query log at {self.path} is closed.")
         return self._db
 
     def _query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         try:
             with self._lock:
-                return list(self._require().query(sql, params or []))
+                db = self._require()
+                return with_retries(lambda: list(db.query(sql, params or [])))
         except sqlite3.Error as exc:
             raise QueryLogUnavailable(
                 f"The query log at {self.path} cannot be read ({exc}); is it a newsdesk log?"
             ) from exc
-
-
-def _create_schema(db: sqlite_utils.Database) -> None:
-    """The two tables of DESIGN.md, created explicitly so the schema lives here only."""
-    db.table(_QUERIES).create(
-        {
-            "id": int,
-            "ts": str,
-            "interface": str,
-            "guild_id": int,
-            "channel_id": int,
-            "user_hash": str,
-            "question": str,
-            "answered": int,
-            "answer": str,
-            "sources": str,
-            "top_score": float,
-            "latency_ms": float,
-            "index_version": str,
-        },
-        pk="id",
-        not_null=["ts", "interface", "question", "answered", "latency_ms"],
-        if_not_exists=True,
-    )
-    db.table(_FEEDBACK).create(
-        {"query_id": int, "user_hash": str, "vote": int, "ts": str},
-        pk=("query_id", "user_hash"),
-        foreign_keys=[("query_id", _QUERIES, "id")],
-        not_null=["vote", "ts"],
-        if_not_exists=True,
-    )
-    db.table(_QUERIES).create_index(["ts"], if_not_exists=True)
-    db.table(_QUERIES).create_index(["answered"], if_not_exists=True)
 
 
 def _logged(row: dict[str, Any]) -> LoggedQuery:

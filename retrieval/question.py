@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index import STOPWORDS, EmptyQuestion, QuestionTooLong, words
+from index import STOPWORDS, EmptyQuestion, QuestionTooLong, UnreadableQuestion, words
 
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
 _MARKDOWN = re.compile(r"```|`|\*\*|__|~~|\|\||^>+\s?|^#+\s", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
+# What Python makes of bytes that are not UTF-8 (in argv, or stdin read with surrogateescape).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -120,12 +122,17 @@ def check_question(raw: str, *, max_chars: int) -> Question:
     Raises:
         QuestionTooLong: the question has more than `max_chars` characters.
         EmptyQuestion: nothing searchable is left.
+        UnreadableQuestion: the text holds bytes that were not UTF-8 (lone surrogates).
     """
     original = raw.strip()
+    if _SURROGATE.search(original):
+        raise UnreadableQuestion(
+            "That question holds bytes that are not UTF-8 text; please type it again."
+        )
     if len(original) > max_chars:
         raise QuestionTooLong(
-            f"That question is {len(original):,} characters long; please keep it under "
-            f"{max_chars:,} and ask one thing at a time."
+            f"That question is {len(original):,} characters long; please keep it to "
+            f"{max_chars:,} at most and ask one thing at a time."
         )
     text = _SPACE.sub(" ", _MARKDOWN.sub(" ", _MENTION.sub(" ", original))).strip()
     if not words(text):

@@ -18,7 +18,7 @@ from bot.ask._views import answer_view
 from bot.config import BotConfig, BotServices
 from bot.replies import FAILURE, NO_MENTIONS, send_ephemeral
 from bot.text import clip
-from index.errors import EmptyQuestion, NewsdeskError, QuestionTooLong
+from index.errors import EmptyQuestion, NewsdeskError, QuestionTooLong, UnreadableQuestion
 from retrieval import Answer, check_question
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class AskCog(commands.Cog):
             check_question(question, max_chars=self.config.max_question_chars)
         except EmptyQuestion:
             return USAGE
-        except QuestionTooLong as exc:
+        except (QuestionTooLong, UnreadableQuestion) as exc:
             return str(exc)
         wait = self.cooldown.remaining(user_id)
         if wait > 0:

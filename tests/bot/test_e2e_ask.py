@@ -147,7 +147,7 @@ async def test_long_empty_and_hasty_questions_get_friendly_ephemeral_notes(fake_
         await fake_discord.slash("ask", {"question": BLINKEN}, user_id=USER_ID + 7),
     )
 
-    assert "please keep it under 500" in too_long["content"]
+    assert "please keep it to 500 at most" in too_long["content"]
     assert "/ask question:" in empty["content"]
     assert "you can ask again in" in hasty["content"]
     for note in (too_long, empty, hasty):

@@ -111,7 +111,7 @@ async def test_ask_defers_then_sends_the_embed_and_buttons(cog, answerer):
 
 @pytest.mark.parametrize(
     ("question", "expected"),
-    [("?", USAGE), ("why " * 200, "please keep it under 500")],
+    [("?", USAGE), ("why " * 200, "please keep it to 500 at most")],
 )
 async def test_bad_questions_get_an_ephemeral_note_and_no_search(cog, answerer, question, expected):
     interaction = _interaction()
