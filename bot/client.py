@@ -131,7 +131,9 @@ async def _login(client: NewsdeskBot, token: str) -> None:
             await client.login(token)
             return
         except (TimeoutError, aiohttp.ClientConnectionError, OSError) as exc:
-            await client.http.close()  # drop the half-open session before the next try
+            # Drop the session and its (now closed) connector; the next login makes new ones.
+            await client.http.close()
+            client.http.connector = discord.utils.MISSING
             reason = _unreachable(exc)
             if attempt == attempts:
                 raise BotStartError(

@@ -6,6 +6,8 @@ import re
 
 import discord
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.ask import answer_embed, embed_size, more_sources_embed, quote_block, source_line
 from bot.text import size
@@ -198,3 +200,24 @@ def test_unanswered_without_quotes_is_a_short_polite_embed():
     embed = answer_embed(_answer([], answered=False))
     assert embed.description.startswith("I searched 1,234 articles")
     assert not embed.fields
+
+
+_any_text = st.text(max_size=3000) | st.sampled_from(list(TEXTS.values()))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    question=_any_text,
+    texts=st.lists(_any_text.filter(str.strip), min_size=1, max_size=6),
+    title=st.text(max_size=400),
+    url=st.none() | st.text(max_size=600),
+    answered=st.booleans(),
+    highlight=st.none() | st.tuples(st.integers(-5, 3000), st.integers(-5, 3000)),
+)
+def test_any_text_formats_within_discord_limits(question, texts, title, url, answered, highlight):
+    quotes = [
+        Quote(text, 0.5, (_source(n, title=title or None, url=url),), highlight)
+        for n, text in enumerate(texts)
+    ]
+    _check_limits(answer_embed(_answer(quotes, answered=answered, question=question)))
+    _check_limits(more_sources_embed(question, quotes))
