@@ -190,6 +190,15 @@ def test_swapping_corpus_and_index_loses_no_article(tmp_path):
     assert load_index(index_dir).n_articles == 1
 
 
+def test_an_index_pointed_at_the_corpus_loses_no_article(tmp_path):
+    corpus = _corpus(tmp_path)
+    before = _snapshot(corpus)
+    for _ in range(2):  # the first build moved the articles aside, the second deleted them
+        with pytest.raises(NewsdeskError, match="not a newsdesk index"):
+            build_index(corpus, corpus, FakeEmbedder(), OPTIONS)
+    assert corpus.is_dir() and not corpus.is_symlink() and _snapshot(corpus) == before
+
+
 def test_link_to_a_folder_that_is_not_an_index_is_refused(tmp_path):
     corpus = _corpus(tmp_path)
     elsewhere = tmp_path / "photos"
