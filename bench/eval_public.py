@@ -31,6 +31,8 @@ from retrieval import (
     QuoteWeights,
     RetrievalConfig,
     check_question,
+    make_context,
+    retrieve,
 )
 
 FULL = RetrievalConfig(min_confidence=0.0)
@@ -38,13 +40,13 @@ W = QuoteWeights()
 PIPELINES = {
     "bm25 alone": replace(
         FULL,
-        dense_weight=0.0,
+        search=replace(FULL.search, dense_weight=0.0),
         cue_kinds=frozenset(),
         weights=replace(W, sentence_dense=0.0, chunk_dense=0.0, cue=0.0, lead=0.0),
     ),
     "dense alone": replace(
         FULL,
-        lexical_weight=0.0,
+        search=replace(FULL.search, lexical_weight=0.0),
         cue_kinds=frozenset(),
         weights=replace(W, lexical=0.0, chunk_lexical=0.0, passage_lexical=0.0, cue=0.0, lead=0.0),
     ),
@@ -72,7 +74,8 @@ def run(answerer: Answerer, items: list[dict]) -> dict[str, float]:
         answered.append(bool(answer.quotes) and answer.quotes[0].score >= DEFAULT_MIN_CONFIDENCE)
         words.extend(len(q.text.split()) for q in answer.quotes[:1])
         checked = check_question(item["question"], max_chars=10_000)
-        candidates = answerer._candidates(index, checked, answerer.embed_question(checked.text))
+        context = make_context(index, checked, answerer.embed_question(checked.text))
+        candidates = retrieve(index, context, answerer.config.search)
         chunks = [contains(index.chunk_text(c.chunk_id), item["answers"]) for c in candidates[:5]]
         chunk_hits.append((chunks[:1] == [True], any(chunks)))
     q, c = np.array(quote_hits), np.array(chunk_hits)

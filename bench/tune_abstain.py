@@ -22,9 +22,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.datasets import ROOT, WORK, newsqa
 from bench.tune_quotes import xquad_dev
 from index import SentenceEmbedder
-from retrieval import Answerer, check_question
-from retrieval.confidence import FEATURES, quote_features
-from retrieval.quotes import build_quotes, gather_evidence, rank_sentences
+from retrieval import (
+    Answerer,
+    ConfidenceFeatures,
+    assemble_quotes,
+    check_question,
+    confidence_features,
+    gather_evidence,
+    make_context,
+    rank_sentences,
+    retrieve,
+)
+
+FEATURES = ConfidenceFeatures._fields
 
 # unknown_share describes the question more than the quote: a held-out negative shares it
 # with its positive, so it is not learnt here. cue_missing (the passage lacks the date,
@@ -36,24 +46,23 @@ def top_quote(answerer: Answerer, question: str, hold_out: str | None):
     """(features, text) of the first quote, optionally with one article held out."""
     index = answerer.index
     checked = check_question(question, max_chars=10_000)
-    vector = answerer.embed_question(checked.text)
-    candidates = answerer._candidates(index, checked, vector)
+    context = make_context(index, checked, answerer.embed_question(checked.text))
+    candidates = retrieve(index, context, answerer.config.search)
     if hold_out is not None:
         candidates = [
             c
             for c in candidates
             if index.articles[index.chunk_article(c.chunk_id)].article_id != hold_out
         ]
-    ranked = rank_sentences(
-        gather_evidence(index, checked, vector, candidates), answerer.config.weights
-    )
+    ranked = rank_sentences(gather_evidence(index, context, candidates), answerer.config.weights)
     seen: list[tuple[float, ...]] = []
 
     def record(sentence, passage: str) -> float:
-        seen.append(quote_features(index, checked, sentence, passage))
+        seen.append(confidence_features(index, context, sentence, passage))
         return 0.0
 
-    quotes = build_quotes(index, ranked, k=1, weights=answerer.config.weights, confidence=record)
+    weights = answerer.config.weights
+    quotes = assemble_quotes(index, context, ranked, k=1, weights=weights, confidence=record)
     return (seen[0], quotes[0].text) if quotes else (None, "")
 
 

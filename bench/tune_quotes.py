@@ -24,8 +24,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.datasets import WORK, newsqa, xquad
 from bench.eval_public import run
 from index import SentenceEmbedder
-from retrieval import Answerer, QuoteWeights, RetrievalConfig, check_question
-from retrieval.quotes import FEATURES, gather_evidence, passage_span
+from retrieval import (
+    Answerer,
+    QuoteWeights,
+    RetrievalConfig,
+    SearchConfig,
+    SentenceFeatures,
+    check_question,
+    gather_evidence,
+    make_context,
+    passage_span,
+    retrieve,
+)
+
+FEATURES = SentenceFeatures._fields
 
 XQUAD_DEV_ARTICLES = 24
 
@@ -50,10 +62,8 @@ def collect(answerer: Answerer, items: list[dict]) -> list[tuple]:
     out = []
     for item in items:
         checked = check_question(item["question"], max_chars=10_000)
-        vector = answerer.embed_question(checked.text)
-        evidence = gather_evidence(
-            index, checked, vector, answerer._candidates(index, checked, vector)
-        )
+        context = make_context(index, checked, answerer.embed_question(checked.text))
+        evidence = gather_evidence(index, context, retrieve(index, context, answerer.config.search))
         answers = [a.lower() for a in item["answers"]]
         row_of = {e.sentence_id: n for n, e in enumerate(evidence)}
         feats, single, neighbours = [], [], []
@@ -125,12 +135,13 @@ def main() -> None:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quote-chunks", type=int, default=RetrievalConfig().quote_chunks)
-    parser.add_argument("--lexical-weight", type=float, default=RetrievalConfig().lexical_weight)
+    parser.add_argument("--quote-chunks", type=int, default=SearchConfig().quote_chunks)
+    parser.add_argument("--lexical-weight", type=float, default=SearchConfig().lexical_weight)
     parser.add_argument("--step", type=float, default=None)
     parser.add_argument("--pipeline", action="store_true")
     args = parser.parse_args()
-    config = RetrievalConfig(quote_chunks=args.quote_chunks, lexical_weight=args.lexical_weight)
+    search = SearchConfig(quote_chunks=args.quote_chunks, lexical_weight=args.lexical_weight)
+    config = RetrievalConfig(search=search)
     embedder = SentenceEmbedder()
     dev = {"newsqa-dev": newsqa(sample=1000, seed=1, exclude_seed=0)[1], "xquad-dev": xquad_dev()}
     if args.pipeline:

@@ -27,6 +27,17 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
 _JOINERS = {"\u200d", "\u20e3"}
 
 
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
+_MARKDOWN = re.compile(r"```|`|\*\*|__|~~|\|\||^>+\s?|^#+\s", re.MULTILINE)
+_SPACE = re.compile(r"\s+")
+
+
+def plain_question(raw: str) -> str:
+    """A question as typed in Discord, without mentions and markdown markers (they are not
+    words of the question)."""
+    return _SPACE.sub(" ", _MARKDOWN.sub(" ", _MENTION.sub(" ", raw))).strip()
+
+
 def size(text: str) -> int:
     """Length as Discord may count it: UTF-16 code units, never less than code points."""
     return len(text.encode("utf-16-le")) // 2

@@ -11,7 +11,7 @@ import click
 from index import EmptyQuestion, QuestionTooLong, UnreadableQuestion
 from newsdesk.cli import friendly_errors, settings_from
 from newsdesk.terminal import json_line, shown
-from retrieval import Answer, Source
+from retrieval import NO_ANSWER, Answer, Source
 
 DEFAULT_QA = Path("tests/data/qa.jsonl")
 
@@ -31,7 +31,7 @@ def format_answer(answer: Answer) -> str:
     """An answer as readable text: quotes as block quotes, each followed by its sources."""
     lines: list[str] = []
     if not answer.answered:
-        lines.append(answer.message or "The articles don't answer that.")
+        lines.append(answer.message or NO_ANSWER)
         if answer.quotes:
             lines.append("")
             lines.append("Closest matches:")

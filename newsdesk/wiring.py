@@ -6,17 +6,20 @@ from pathlib import Path
 
 from index import SentenceEmbedder
 from newsdesk.settings import Settings
-from retrieval import DEFAULT_MIN_CONFIDENCE, Answerer, QueryLog, RetrievalConfig
+from retrieval import DEFAULT_MIN_CONFIDENCE, Answerer, QueryLog, RetrievalConfig, SearchConfig
 
 
 def retrieval_config(settings: Settings) -> RetrievalConfig:
     """The retrieval knobs the settings ask for."""
     min_confidence = settings.newsdesk_min_confidence
-    return RetrievalConfig(
-        top_k=settings.newsdesk_top_k,
+    search = SearchConfig(
         rrf_k=settings.newsdesk_rrf_k,
         dense_weight=settings.newsdesk_dense_weight,
         lexical_weight=settings.newsdesk_lexical_weight,
+    )
+    return RetrievalConfig(
+        top_k=settings.newsdesk_top_k,
+        search=search,
         min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
         max_question_chars=settings.newsdesk_max_question_chars,
     )

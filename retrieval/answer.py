@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+NO_ANSWER = "None of the articles answers that question."
+
+
+def no_answer_message(articles_searched: int, *, has_closest: bool) -> str:
+    """What a front end says when the articles do not answer: the one wording, kept here."""
+    plural = "s" if articles_searched != 1 else ""
+    closest = " The closest passages are below, but they do not answer it." if has_closest else ""
+    return f"I searched {articles_searched:,} article{plural}. {NO_ANSWER}{closest}"
+
 
 @dataclass(frozen=True)
 class Source:

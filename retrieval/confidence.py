@@ -17,26 +17,38 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from index import OpenIndex, tokenize, words
+from index import OpenIndex, tokenize
+from retrieval.context import QuestionContext
 from retrieval.cues import find_cue, find_measure, find_since, find_speech, speaks_of_future
+from retrieval.evidence import ScoredSentence
 from retrieval.question import Question
-from retrieval.quotes import ScoredSentence
 
-FEATURES = ("sentence_dense", "chunk_dense", "coverage", "unknown_share", "cue_missing", "rank")
 _STRICT_KINDS = ("when", "number")
+
+
+class ConfidenceFeatures(NamedTuple):
+    """The evidence that a passage answers; `ConfidenceModel.weights` follow this order."""
+
+    sentence_dense: float  # cosine of the ranked sentence to the question
+    chunk_dense: float  # cosine of its chunk
+    coverage: float  # share of the question's IDF mass in the passage (unseen terms count)
+    unknown_share: float  # share of the question's terms the corpus never uses
+    cue_missing: float  # 1 when the passage lacks what the question demands
+    rank: float  # the sentence's combined ranking score
 
 
 @dataclass(frozen=True)
 class ConfidenceModel:
-    """Logistic-regression coefficients over `FEATURES`."""
+    """Logistic-regression coefficients over `ConfidenceFeatures`."""
 
     bias: float
     weights: tuple[float, ...]
 
     cue_missing_factor: float = 0.1
 
-    def probability(self, features: tuple[float, ...]) -> float:
+    def probability(self, features: ConfidenceFeatures) -> float:
         """The modelled chance (0..1) that the quote answers the question.
 
         A passage that lacks what the question demands (a date, a count, a measure, a
@@ -45,7 +57,7 @@ class ConfidenceModel:
         """
         z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
         p = 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
-        return p * self.cue_missing_factor if features[FEATURES.index("cue_missing")] else p
+        return p * self.cue_missing_factor if features.cue_missing else p
 
 
 # Fitted with bench/tune_abstain.py (unknown_share and cue_missing are not learnt: see there).
@@ -53,31 +65,30 @@ DEFAULT_CONFIDENCE = ConfidenceModel(bias=-9.273, weights=(8.133, -4.042, 0.355,
 
 
 def confidence_features(
-    index: OpenIndex,
-    question: Question,
-    *,
-    sentence_dense: float,
-    chunk_dense: float,
-    rank_score: float,
-    passage: str,
-) -> tuple[float, ...]:
-    """The evidence, in `FEATURES` order, that `passage` answers `question`."""
-    terms = set(tokenize(question.text))
-    idf = {t: index.idf(t) for t in terms}
+    index: OpenIndex, context: QuestionContext, sentence: ScoredSentence, passage: str
+) -> ConfidenceFeatures:
+    """The evidence that `passage`, quoted for a ranked sentence, answers the question."""
+    idf = context.term_weights
     unseen = math.log(1.0 + (index.n_chunks + 0.5) / 0.5)  # a term the corpus never uses
     weight = {t: w if w > 0 else unseen for t, w in idf.items()}
     present = set(tokenize(passage))
     total = sum(weight.values())
     coverage = sum(w for t, w in weight.items() if t in present) / total if total else 0.0
-    unknown = sum(1 for w in idf.values() if w <= 0) / len(terms) if terms else 1.0
-    cue_missing = 0.0 if meets_demands(question, passage) else 1.0
-    return (sentence_dense, chunk_dense, coverage, unknown, cue_missing, rank_score)
+    unknown = sum(1 for w in idf.values() if w <= 0) / len(idf) if idf else 1.0
+    demands_met = meets_demands(context.question, passage, context.words)
+    return ConfidenceFeatures(
+        sentence_dense=sentence.features.sentence_dense,
+        chunk_dense=sentence.features.chunk_dense,
+        coverage=coverage,
+        unknown_share=unknown,
+        cue_missing=0.0 if demands_met else 1.0,
+        rank=sentence.score,
+    )
 
 
-def meets_demands(question: Question, passage: str) -> bool:
+def meets_demands(question: Question, passage: str, question_words: frozenset[str]) -> bool:
     """Whether `passage` holds what the question's wording asks for (see the module text)."""
     if question.kind in _STRICT_KINDS:
-        question_words = frozenset(words(question.text))
         found = find_cue(question.kind, passage, question_words, strict=True) is not None
         if not found and question.duration:  # "since 2001" says how long
             found = find_since(passage, question_words)
@@ -88,17 +99,3 @@ def meets_demands(question: Question, passage: str) -> bool:
     if question.future and not speaks_of_future(passage):
         return False
     return question.speaker is None or find_speech(question.speaker, passage)
-
-
-def quote_features(
-    index: OpenIndex, question: Question, sentence: ScoredSentence, passage: str
-) -> tuple[float, ...]:
-    """`confidence_features` of the passage quoted for a ranked sentence."""
-    return confidence_features(
-        index,
-        question,
-        sentence_dense=sentence.features[0],
-        chunk_dense=sentence.features[1],
-        rank_score=sentence.score,
-        passage=passage,
-    )

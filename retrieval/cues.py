@@ -12,7 +12,7 @@ _MONTH = (
 )
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # Calendar dates and clock times; their digits are not counts ("February 4", "in 2021").
-_MONTH_DATE = rf"{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
+_MONTH_DATE = rf"{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+\d{{4}})?"
 _DAY_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
 _YEAR = r"(?:1\d\d\d|20\d\d)s?\b"
 _NUMERIC_DATE = r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"
@@ -41,10 +41,33 @@ _NUMBER = re.compile(
     rf"|\b(?:(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)\b",
     re.IGNORECASE,
 )
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:[- ](?:[A-Z][a-z]+|[A-Z]\.))+")
+_MONTH_NAME = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)"
+)
+# Capitalised words that open a sentence or a date but never begin a name ("In February",
+# "The President").
+_NOT_A_NAME = (
+    rf"(?:The|A|An|This|That|These|Those|His|Her|Its|Their|Our|My|In|On|At|By|For|From|To"
+    rf"|And|But|Or|As|If|When|After|Before|During|Since|Until|While|Last|Next|Every"
+    rf"|{_MONTH_NAME}|{_DAY})\b"
+)
+_TITLE = (
+    r"(?:President|Prime Minister|Minister|Secretary|Senator|Governor|Mayor|Chancellor"
+    r"|Ambassador|General|King|Queen|Prince|Princess|Pope|Mr|Mrs|Ms|Dr)"
+)
+_SPEECH_VERB = r"(?:said|says|told|tells|added|warned|wrote|announced|insisted|argued)"
+_NAME = re.compile(
+    # Two or more capitalised words ("Matthew Miller", "Wang Yi"), not "The President".
+    rf"\b(?!{_NOT_A_NAME})[A-Z][a-z]+(?:[- ](?:[A-Z][a-z]+|[A-Z]\.))+"
+    # One word is a name after a title or before a speech verb ("President Xi", "Qin said").
+    rf"|\b{_TITLE}\.? [A-Z][a-z]+\b"
+    rf"|\b(?!{_NOT_A_NAME})[A-Z][a-z]+(?= {_SPEECH_VERB}\b)"
+)
 _PLACE = re.compile(
     r"\b(?:in|at|to|from|near|over|off|across|into|outside|inside)\s+(?:the\s+)?"
-    r"([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*)"
+    # A month or a weekday after "in" or "on" is a date, not a place ("in January").
+    rf"(?!(?:{_MONTH_NAME}|{_DAY})\b)([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*)"
 )
 
 _PATTERNS = {"when": _WHEN, "number": _NUMBER, "who": _NAME, "where": _PLACE}
@@ -52,12 +75,14 @@ _PATTERNS = {"when": _WHEN, "number": _NUMBER, "who": _NAME, "where": _PLACE}
 # A measure is a number with its unit ("60,000 feet", "$3.2 billion", "12%").
 _ONE_QUANTITY = rf"(?:[$£€¥]\s?)?\d[\d,.]*|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*"
 _QUANTITY = rf"(?:{_ONE_QUANTITY})(?:\s?(?:-|–|to)\s?(?:{_ONE_QUANTITY}))?"  # or a range
+# "m" is metres only glued to a bare number ("300m"); with a currency sign it is millions.
 _UNITS = {
-    "length": r"feet|foot|ft|meters?|metres?|m|km|kilometers?|kilometres?|miles?|mi|inch(?:es)?"
+    "length": r"feet|foot|ft|meters?|metres?|km|kilometers?|kilometres?|miles?|mi|inch(?:es)?"
     r"|yards?|cm|centimet(?:er|re)s?|mm|millimet(?:er|re)s?|nautical miles?",
     "weight": r"kg|kilos?|kilograms?|grams?|g|pounds?|lbs?|tons?|tonnes?|ounces?|oz",
+    # "million" alone is no sum ("3 million people"); "$3 million" is found by the sign.
     "money": r"dollars?|euros?|pounds?|yuan|yen|rupees?|francs?|pesos?|rubles?|roubles?"
-    r"|won|dinars?|million|billion|trillion|bn|m",
+    r"|won|dinars?",
     "speed": r"mph|km/h|kph|knots?|miles (?:an|per) hour|kilomet(?:er|re)s (?:an|per) hour"
     r"|meters per second|m/s|rpm|revolutions per minute",
     "percent": r"%|percent|per cent|percentage points?",
@@ -68,8 +93,15 @@ _MEASURES = {
     unit: re.compile(rf"(?<![\w-])(?:{_QUANTITY})(?:[- ]|\s)?(?:{units})(?![\w])", re.IGNORECASE)
     for unit, units in _UNITS.items()
 }
+# A head count has no currency sign: "$3 million" is money, not people.
+_MEASURES["population"] = re.compile(
+    rf"(?<![\w$£€¥.,-])(?<![$£€¥] )(?:\d[\d,.]*|{_NUMBER_WORDS})(?:[- ]|\s)?"
+    rf"(?:{_UNITS['population']})(?![\w])",
+    re.IGNORECASE,
+)
+_METRES = re.compile(r"(?<![\w$£€¥.,])\d[\d,.]*m\b")
 _POPULATION = re.compile(r"\bpopulations?\b", re.IGNORECASE)
-_MONEY_SIGN = re.compile(r"[$£€¥]\s?\d")
+_MONEY_SIGN = re.compile(r"[$£€¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m)\b)?")
 _SHARE = re.compile(r"\b(?:half|(?:a |one[- ])?(?:third|quarter|fifth|tenth)s?|majority)\b", re.I)
 
 _SPEECH = re.compile(
@@ -83,10 +115,10 @@ _SPEECH = re.compile(
 _WORD = re.compile(r"[^\W_]+")
 
 
-def find_cue(
+def find_cues(
     kind: str | None, sentence: str, question_words: frozenset[str], *, strict: bool = False
-) -> re.Match[str] | None:
-    """The first expression in `sentence` of the kind the question asks for.
+) -> list[re.Match[str]]:
+    """Every expression in `sentence` of the kind the question asks for.
 
     Expressions made only of the question's own words do not count: "When did Biden take
     office?" is not answered by the word "Biden". `strict` (for deciding whether a passage
@@ -94,16 +126,25 @@ def find_cue(
     """
     pattern = _PATTERNS.get(kind or "")
     if pattern is None:
-        return None
+        return []
     # Strictly, a count is not part of a date: "February 4" does not say how many balloons.
     dates = [m.span() for m in _CALENDAR.finditer(sentence)] if strict and kind == "number" else []
+    found = []
     for match in pattern.finditer(sentence):
         if any(start < match.end() and match.start() < end for start, end in dates):
             continue
-        found = set(re.findall(r"\w+", match.group().lower()))
-        if found and not found <= question_words:
-            return match
-    return None
+        said = set(re.findall(r"\w+", match.group().lower()))
+        if said and not said <= question_words:
+            found.append(match)
+    return found
+
+
+def find_cue(
+    kind: str | None, sentence: str, question_words: frozenset[str], *, strict: bool = False
+) -> re.Match[str] | None:
+    """The first of `find_cues`, or None."""
+    cues = find_cues(kind, sentence, question_words, strict=strict)
+    return cues[0] if cues else None
 
 
 def find_measure(unit: str, passage: str) -> re.Match[str] | None:
@@ -114,6 +155,8 @@ def find_measure(unit: str, passage: str) -> re.Match[str] | None:
     fraction such as "over half", and a population any count in a passage about one.
     """
     match = _MEASURES[unit].search(passage)
+    if match is None and unit == "length":
+        match = _METRES.search(passage)
     if match is None and unit == "money":
         match = _MONEY_SIGN.search(passage)
     if match is None and unit == "percent":
@@ -152,9 +195,11 @@ def find_since(passage: str, question_words: frozenset[str]) -> bool:
     return False
 
 
+# Not "could" ("could not be reached for comment" is past), and "may" only in lower case
+# ("in May" is a month).
 _FUTURE = re.compile(
     r"\b(?:will|would|shall|plans?|planned|planning|expected|scheduled|set to|going to|next"
-    r"|upcoming|later|tomorrow|future|intends?|may|might|could)\b|['’]ll\b",
+    r"|upcoming|later|tomorrow|future|intends?|might|(?-i:may))\b|['’]ll\b",
     re.IGNORECASE,
 )
 

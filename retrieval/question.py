@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 from index import STOPWORDS, EmptyQuestion, QuestionTooLong, UnreadableQuestion, words
 
-_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
-_MARKDOWN = re.compile(r"```|`|\*\*|__|~~|\|\||^>+\s?|^#+\s", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
 # What Python makes of bytes that are not UTF-8 (in argv, or stdin read with surrogateescape).
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -39,8 +37,8 @@ _KINDS = (
     (
         "when",
         re.compile(
-            r"\bwhen\b|\bwhat (?:year|month|day|date|time)\b"
-            r"|\bwhich (?:year|month|day|date)\b|\bhow long ago\b",
+            r"\bhow long ago\b|\bwhen\b|\bwhat (?:year|month|day|date|time)\b"
+            r"|\bwhich (?:year|month|day|date)\b",
             re.I,
         ),
     ),
@@ -79,7 +77,8 @@ _UNIT_WORDING = (
 _UNITS = tuple((unit, re.compile(pattern, re.I)) for unit, pattern in _UNIT_WORDING)
 _SPEAKER = re.compile(
     r"\bwhat (?:did|does|do|has|have|had|will|would|could) (?P<who>(?:[\w'’.-]+ ){0,4}?[\w'’.-]+) "
-    r"(?:say|said|tell|told|announce|declare|state|write|tweet|post|reply|respond)\b",
+    # Not "write" or "post": what someone wrote is quoted without a "said" beside the name.
+    r"(?:say|said|tell|told|announce|declare|state|reply|respond)\b",
     re.I,
 )
 
@@ -106,18 +105,23 @@ def question_speaker(text: str) -> str | None:
 
 
 def question_kind(text: str) -> str | None:
-    """The kind of answer a question asks for, from its wording alone."""
-    for kind, pattern in _KINDS:
-        if pattern.search(text):
-            return kind
-    return None
+    """The kind of answer a question asks for, from its wording alone.
+
+    The question word that comes first decides ("Who won how many medals?" asks who), and
+    of two at one place the longer ("how long ago" asks when, "how long" how much).
+    """
+    found = [
+        (match.start(), -len(match.group()), kind)
+        for kind, pattern in _KINDS
+        if (match := pattern.search(text)) is not None
+    ]
+    return min(found)[2] if found else None
 
 
 def check_question(raw: str, *, max_chars: int) -> Question:
     """Normalise a question for searching.
 
-    Discord mentions and markdown markers are removed (they are not words of the
-    question); the original text is kept for echoing back.
+    Runs of white space become one space; the original text is kept for echoing back.
 
     Raises:
         QuestionTooLong: the question has more than `max_chars` characters.
@@ -134,7 +138,7 @@ def check_question(raw: str, *, max_chars: int) -> Question:
             f"That question is {len(original):,} characters long; please keep it to "
             f"{max_chars:,} at most and ask one thing at a time."
         )
-    text = _SPACE.sub(" ", _MARKDOWN.sub(" ", _MENTION.sub(" ", original))).strip()
+    text = _SPACE.sub(" ", original).strip()
     if not words(text):
         raise EmptyQuestion(
             "Please ask a question in words, for example: When was Blinken's trip cancelled?"

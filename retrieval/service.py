@@ -11,18 +11,14 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from index import Embedder, OpenIndex, load_index, tokenize
-from retrieval.answer import Answer
-from retrieval.confidence import DEFAULT_CONFIDENCE, ConfidenceModel, quote_features
-from retrieval.question import Question, check_question
-from retrieval.quotes import (
-    Candidate,
-    QuoteWeights,
-    ScoredSentence,
-    build_quotes,
-    gather_evidence,
-    rank_sentences,
-)
+from index import Embedder, OpenIndex, load_index
+from retrieval.answer import Answer, Quote, no_answer_message
+from retrieval.confidence import DEFAULT_CONFIDENCE, ConfidenceModel, confidence_features
+from retrieval.context import QuestionContext, make_context
+from retrieval.evidence import QuoteWeights, ScoredSentence, gather_evidence, rank_sentences
+from retrieval.question import check_question
+from retrieval.quotes import assemble_quotes
+from retrieval.search import SearchConfig, retrieve
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +37,7 @@ class RetrievalConfig:
     """Tuning knobs of retrieval; the defaults are the measured best."""
 
     top_k: int = 4
-    candidates: int = 50
-    # Chunks whose sentences are scored. 16 rather than 12 on the development questions of
-    # bench/tune_quotes.py: NewsQA quote hit@1 0.370 -> 0.373 and hit@5 0.551 -> 0.561, XQuAD
-    # 0.903 either way; 20 gave no more hit@1 for a quarter more sentences to score.
-    quote_chunks: int = 16
-    rrf_k: int = 60
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    search: SearchConfig = field(default_factory=SearchConfig)
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     max_question_chars: int = 500
     weights: QuoteWeights = field(default_factory=QuoteWeights)
@@ -56,17 +45,38 @@ class RetrievalConfig:
     cue_kinds: frozenset[str] = frozenset({"when", "who", "number", "where"})
 
 
-def fuse_rankings(
-    rankings: list[tuple[NDArray[np.int64], float]], *, rrf_k: int
-) -> dict[int, float]:
-    """Weighted reciprocal rank fusion: sum of weight / (rrf_k + rank) over the rankings."""
-    fused: dict[int, float] = {}
-    for ids, weight in rankings:
-        if weight <= 0:
-            continue
-        for rank, chunk_id in enumerate(ids.tolist(), start=1):
-            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (rrf_k + rank)
-    return fused
+@dataclass(frozen=True)
+class Decision:
+    """Stage 5: whether the quotes answer, the quotes to show, and what to say if not."""
+
+    answered: bool
+    quotes: tuple[Quote, ...]
+    message: str | None
+
+
+def decide(quotes: list[Quote], *, min_confidence: float, articles_searched: int) -> Decision:
+    """The answer stands or falls with the first quote's confidence; when it falls, at most
+    the two closest passages are shown as such."""
+    if quotes and quotes[0].score >= min_confidence:
+        return Decision(True, tuple(quotes), None)
+    closest = tuple(q for q in quotes[:2] if q.score >= min_confidence / 2)
+    return Decision(False, closest, no_answer_message(articles_searched, has_closest=bool(closest)))
+
+
+def answer_quotes(
+    index: OpenIndex, context: QuestionContext, config: RetrievalConfig, *, k: int
+) -> list[Quote]:
+    """Stages 1 to 4 for one question: retrieve, gather evidence, rank, assemble quotes."""
+    candidates = retrieve(index, context, config.search)
+    ranked = rank_sentences(gather_evidence(index, context, candidates), config.weights)
+
+    def confidence(sentence: ScoredSentence, passage: str) -> float:
+        features = confidence_features(index, context, sentence, passage)
+        return config.confidence.probability(features)
+
+    return assemble_quotes(
+        index, context, ranked, k=k, weights=config.weights, confidence=confidence
+    )
 
 
 class Answerer:
@@ -139,71 +149,20 @@ class Answerer:
             checked = replace(checked, kind=None)
         self._maybe_reload()
         index = self._index
-        vector = self.embed_question(checked.text)
+        context = make_context(index, checked, self.embed_question(checked.text))
         embedded = time.perf_counter()
-        candidates = self._candidates(index, checked, vector)
-        searched = time.perf_counter()
-        evidence = gather_evidence(index, checked, vector, candidates)
-        ranked = rank_sentences(evidence, config.weights)
-
-        def confidence(sentence: ScoredSentence, passage: str) -> float:
-            return config.confidence.probability(quote_features(index, checked, sentence, passage))
-
-        quotes = build_quotes(
-            index, ranked, k=k or config.top_k, weights=config.weights, confidence=confidence
+        quotes = answer_quotes(index, context, config, k=k or config.top_k)
+        decision = decide(
+            quotes, min_confidence=config.min_confidence, articles_searched=index.n_articles
         )
-        # Quotes are kept in ranking order; the answer stands or falls with the first.
         done = time.perf_counter()
-        answered = bool(quotes) and quotes[0].score >= config.min_confidence
-        message = None
-        if not answered:
-            quotes = [q for q in quotes[:2] if q.score >= config.min_confidence / 2]
-            message = self._miss_message(index.n_articles, bool(quotes))
         return Answer(
             question=checked.original,
-            answered=answered,
-            quotes=tuple(quotes),
+            answered=decision.answered,
+            quotes=decision.quotes,
             latency_ms=(done - started) * 1000,
             articles_searched=index.n_articles,
             index_version=index.version,
-            message=message,
-            timings_ms={
-                "embed": (embedded - started) * 1000,
-                "search": (searched - embedded) * 1000,
-                "quote": (done - searched) * 1000,
-            },
-        )
-
-    def _candidates(
-        self, index: OpenIndex, question: Question, vector: NDArray[np.float32]
-    ) -> list[Candidate]:
-        """The best chunks by weighted reciprocal rank fusion of dense and BM25 search."""
-        config = self.config
-        dense_ids, _ = index.dense_search(vector, config.candidates)
-        lexical_ids, lexical_scores = index.lexical_search(
-            tokenize(question.text), config.candidates
-        )
-        fused = fuse_rankings(
-            [(dense_ids, config.dense_weight), (lexical_ids, config.lexical_weight)],
-            rrf_k=config.rrf_k,
-        )
-        if not fused:
-            return []
-        top = sorted(fused.items(), key=lambda item: -item[1])[: config.quote_chunks]
-        best_fused = top[0][1]
-        bm25 = dict(zip(lexical_ids.tolist(), lexical_scores.tolist(), strict=True))
-        best_bm25 = max([bm25.get(c, 0.0) for c, _ in top] + [1e-9])
-        ids = np.array([chunk_id for chunk_id, _ in top], dtype=np.int64)
-        cosines = index.chunk_vectors[ids].astype(np.float32) @ vector
-        return [
-            Candidate(chunk_id, score / best_fused, float(cos), bm25.get(chunk_id, 0.0) / best_bm25)
-            for (chunk_id, score), cos in zip(top, cosines, strict=True)
-        ]
-
-    @staticmethod
-    def _miss_message(n_articles: int, has_closest: bool) -> str:
-        found = " The closest passages are below, but they do not answer it." if has_closest else ""
-        return (
-            f"I searched {n_articles:,} article{'s' if n_articles != 1 else ''} and none of "
-            f"them answers that question.{found}"
+            message=decision.message,
+            timings_ms={"embed": (embedded - started) * 1000, "answer": (done - embedded) * 1000},
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import re
 from typing import Any
 
 import discord
@@ -17,7 +16,7 @@ from bot.ask._format import answer_embed
 from bot.ask._views import answer_view
 from bot.config import BotConfig, BotServices
 from bot.replies import FAILURE, NO_MENTIONS, send_ephemeral
-from bot.text import clip
+from bot.text import clip, plain_question
 from index.errors import EmptyQuestion, NewsdeskError, QuestionTooLong, UnreadableQuestion
 from retrieval import Answer, check_question
 
@@ -43,6 +42,7 @@ class AskCog(commands.Cog):
     @app_commands.describe(question="Your question, e.g. When was Blinken's trip cancelled?")
     async def ask(self, interaction: discord.Interaction[Any], question: str) -> None:
         """Check the question, answer it off the event loop, reply with the embed and buttons."""
+        question = plain_question(question)
         refusal = self.refusal(question, interaction.user.id)
         if refusal:
             await send_ephemeral(interaction, refusal)
@@ -68,7 +68,7 @@ class AskCog(commands.Cog):
         me = self.client.user
         if me is None or message.author.bot or all(u.id != me.id for u in message.mentions):
             return
-        question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+        question = plain_question(message.content)
         refusal = self.refusal(question, message.author.id)
         if refusal:
             await message.reply(refusal, mention_author=False, allowed_mentions=NO_MENTIONS)

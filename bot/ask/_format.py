@@ -22,13 +22,12 @@ from bot.text import (
     fit,
     size,
 )
-from retrieval import Answer, Quote, Source
+from retrieval import NO_ANSWER, Answer, Quote, Source
 
 ANSWERED_COLOUR = discord.Colour(0x2E7D5B)
 UNANSWERED_COLOUR = discord.Colour(0x747F8D)
 MORE_COLOUR = discord.Colour(0x3B6EA5)
 FURTHER_QUOTES = 3
-NO_ANSWER = "The articles I have don't answer that question."
 
 _NAME_LIMIT = 120
 _SOURCE_LIMIT = 300

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot import BotConfig
-from retrieval import QueryLog
+from retrieval import NO_ANSWER, QueryLog
 from tests.bot.discord_payloads import APP_ID, BOT_USER, CHANNEL_ID, GUILD_ID, USER_ID
 from tests.bot.fake_discord import FakeDiscord
 from tests.bot.helpers import ask, custom_ids, ephemeral_reply, sent_messages
@@ -62,7 +62,7 @@ async def test_question_the_articles_do_not_cover_gets_a_polite_no(fake_discord,
     await start_bot()
     followup = await ask(fake_discord, "What is the recipe for banana bread?")
     embed = followup.body["embeds"][0]
-    assert "none of them answers" in embed["description"]
+    assert NO_ANSWER in embed["description"]
     assert [i.rsplit(":", 1)[0] for i in custom_ids(followup.body)] == [
         "newsdesk:vote:up",
         "newsdesk:vote:down",
@@ -126,8 +126,7 @@ async def test_nothing_the_bot_sends_can_ping_anyone(fake_discord, start_bot):
     await ephemeral_reply(fake_discord, await fake_discord.slash("ask", {"question": "?!"}))
 
     title = followup.body["embeds"][0]["title"]
-    assert "@everyone" not in title and "<@&" not in title  # shown, but inert
-    assert "\\*\\*When" in title
+    assert title == "When was Blinken's trip cancelled?"  # mentions and markdown taken out
     payloads = sent_messages(fake_discord)
     assert len(payloads) >= 5
     for payload in payloads:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.ask import answer_embed, embed_size, more_sources_embed, quote_block, source_line
 from bot.text import size
-from retrieval import Answer, Quote, Source
+from retrieval import Answer, Quote, Source, no_answer_message
 
 EMOJI = "👍🏽 👨‍👩‍👧 🇺🇦 "
 HOSTILE = "@everyone <@&123> **bold** __u__ ~~s~~ ||spoiler|| `code` [link](https://evil.example) "
@@ -41,9 +41,7 @@ def _answer(quotes: list[Quote], *, answered: bool = True, question: str = "When
         latency_ms=12.5,
         articles_searched=1234,
         index_version="build-1",
-        message=None
-        if answered
-        else "I searched 1,234 articles and none of them answers that question.",
+        message=None if answered else no_answer_message(1234, has_closest=False),
     )
 
 

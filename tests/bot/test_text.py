@@ -60,3 +60,14 @@ def test_fit_always_fits_whatever_the_text(seed):
         limit = rng.randint(1, 400)
         assert size(fit(text, limit)) <= limit
         assert size(clip(text, limit)) <= limit
+
+
+def test_mentions_and_markdown_are_taken_out_of_a_question_before_it_is_asked():
+    from bot.text import plain_question
+    from retrieval import check_question
+
+    raw = "<@&42> **When** was the `trip` cancelled? @everyone"
+    plain = plain_question(raw)
+    assert plain == "When was the trip cancelled?"
+    assert check_question(plain, max_chars=500).kind == "when"
+    assert plain_question("<@123456> @everyone **__~~**") == ""

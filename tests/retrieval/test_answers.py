@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.text import plain_question
 from index import EmptyQuestion, QuestionTooLong, build_index
 from retrieval import Answerer, RetrievalConfig
 from tests.conftest import CORPUS
@@ -67,21 +68,29 @@ def test_sources_carry_the_front_matter_metadata(answerer):
 
 
 @pytest.mark.parametrize(
-    ("question", "expected"),
+    ("question", "expected", "bold"),
     [
-        ("How many H-6 bombers entered Taiwan's air defense identification zone?", "four"),
-        ("who shot down the balloon", "fighter jet"),
-        ("Where does the White House accuse China of maintaining an espionage unit?", "Cuba"),
-        ("When did Mike Pompeo visit China?", "October 2018"),
+        ("How many H-6 bombers entered Taiwan's air defense identification zone?", "four", "four"),
+        (
+            "Where does the White House accuse China of maintaining an espionage unit?",
+            "Cuba",
+            "Cuba",
+        ),
+        ("When did Mike Pompeo visit China?", "October 2018", "October 2018"),
+        ("When was Blinken's trip cancelled?", "February", "February"),
+        # An American fighter jet is no name: nothing is set in bold rather than a wrong word.
+        ("who shot down the balloon", "fighter jet", None),
     ],
 )
-def test_question_cue_marks_the_answering_words(answerer, question, expected):
-    answer = answerer.ask(question)
-    quote = answer.quotes[0]
+def test_the_words_set_in_bold_are_the_ones_that_answer(answerer, question, expected, bold):
+    quote = answerer.ask(question).quotes[0]
     assert expected.lower() in quote.text.lower()
-    assert quote.highlight is not None
-    start, end = quote.highlight
-    assert quote.text[start:end].strip()
+    if bold is None:
+        assert quote.highlight is None
+    else:
+        assert quote.highlight is not None
+        start, end = quote.highlight
+        assert bold in quote.text[start:end]
 
 
 def test_unrelated_question_is_declined_naming_the_articles_searched(answerer):
@@ -92,7 +101,7 @@ def test_unrelated_question_is_declined_naming_the_articles_searched(answerer):
     assert answer.to_json()["answer"] is None
 
 
-@pytest.mark.parametrize("question", ["", "   ", "🎉🎉🎉", "<@1234> @everyone"])
+@pytest.mark.parametrize("question", ["", "   ", "🎉🎉🎉", "?!"])
 def test_question_with_no_words_is_refused(answerer, question):
     with pytest.raises(EmptyQuestion):
         answerer.ask(question)
@@ -105,9 +114,10 @@ def test_ten_thousand_character_question_is_refused(answerer):
 
 def test_markdown_and_mentions_inside_a_question_do_not_change_the_answer(answerer):
     plain = answerer.ask("When was Blinken's trip cancelled?")
-    noisy = answerer.ask("@everyone **When** was `Blinken's` trip cancelled? <@&99>")
+    noisy = answerer.ask(
+        plain_question("@everyone **When** was `Blinken's` trip cancelled? <@&99>")
+    )
     assert noisy.answer == plain.answer
-    assert noisy.question.startswith("@everyone")
 
 
 def test_concurrent_calls_give_the_same_answers_as_sequential_ones(answerer):
