@@ -6,14 +6,16 @@ How a date without a year or a relative one is resolved (`published` is the arti
 - "yesterday", "today", "tonight", "tomorrow": the day before, of, after publication.
 - "last/this/next week": the Monday of that week (grain "week"); "last/this/next month",
   "last/this/next year" likewise; "three days/weeks/months/years ago" counts back.
-- A month without a year ("in February", "since March"): the most recent such month not after
-  the publication month; when its sentence speaks of the future ("will", "is set to",
-  "scheduled", ...), the first such month not before it. "last February" is strictly before,
-  "next February" strictly after, "this February" in the publication year.
-- A day without a year ("on May 5"): the same rule, day by day.
-- A weekday ("on Sunday", "said Sunday"): the most recent such day up to six days back; in
-  a sentence about the future, the coming one up to six days ahead. "last Sunday" is one to
-  seven days back, "next Sunday" one to seven ahead, "this Sunday" zero to six ahead.
+- A month, a day or a weekday without a year ("in February", "on May 5", "on Sunday") points
+  the way its clause speaks (index/_calendar.py): to the most recent such date, the
+  publication day included, when the clause is in the past tense ("said", "was", "-ed"); to
+  the next one when it speaks of the future ("will", "is set to", "scheduled"); to the
+  nearest one when it says neither, or after "to", "until", "through", "from" ("postponed
+  to July 8"). A date standing alone before a comma takes the tense of its sentence.
+  "In December" in a January article is the December before; "will ... on Sunday" is the
+  coming Sunday, at most six days ahead; "met ... on Sunday" the last one, at most six back.
+  "last February" / "last Sunday" are strictly before, "next ..." strictly after, "this
+  February" in the publication year, "this Sunday" the coming one, "since March" before.
 
 Left unresolved (`resolved=None`): anything relative when there is no publication date, decades
 ("the 1990s"), seasons ("in spring"), clock times, and impossible dates ("February 30").
@@ -28,6 +30,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from index._calendar import direction, place_year, weekday_date
 
 Grain = Literal["day", "week", "month", "year"]
 
@@ -55,7 +59,7 @@ CLOCK_PATTERN = r"\b(?:\d{1,2}(?::[0-5]\d)?\s*(?i:[ap]\.m\.|[ap]m\b)|(?:[01]?\d|
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _PREP = (
     r"(?P<prep>\b(?i:in|on|since|by|until|till|from|during|through|before|after|early|mid|late"
-    r"|as of|last|next|this|coming|of)\s+|(?i:mid)-)?"
+    r"|as of|last|next|this|coming|of|to|for)\s+|(?i:mid)-)?"
 )
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -119,12 +123,6 @@ _ANCHORS = (
 _REACH = 30  # characters a date expression can start before its anchor
 _WORD_START = re.compile(r"(?<![\w'’])[\w'’]")
 _CAPITALISED = re.compile(r"\s+[A-Z]")
-_FUTURE = re.compile(
-    r"\b(?:will|won['’]t|shall|would|going to|scheduled|due to|set to|expected to|plans? to"
-    r"|planned|upcoming|next)\b|\w['’]ll\b",
-    re.IGNORECASE,
-)
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n")
 
 
 @dataclass(frozen=True)
@@ -226,7 +224,7 @@ def _resolve(
         count = int(number) if number.isdigit() else _NUMBER_WORDS[number]
         return _shifted(published, match["ago_unit"].lower(), -count)
     if kind == "weekday":
-        day = _weekday(WEEKDAY_NAMES.index(match["wd"]), published, _direction(match, text))
+        day = weekday_date(WEEKDAY_NAMES.index(match["wd"]), published, _direction(match, text))
         return day.isoformat(), "day"
     if kind == "month":
         month = _MONTH_NUMBER[match["month_m"].rstrip(".")]
@@ -239,84 +237,46 @@ def _resolve_day(
 ) -> tuple[str, Grain] | None:
     """A calendar day: ISO, "May 5, 2023", "5 May 2023", or "May 5" with the year inferred."""
     kind = match.lastgroup
+    year: int | None
     if kind == "iso":
         year, month, day = int(match["iso_y"]), int(match["iso_m"]), int(match["iso_d"])
     else:
-        named = match[f"{kind}_y"]
         month = _MONTH_NUMBER[match[f"{kind}_m"].rstrip(".")]
         day = int(match[f"{kind}_d"])
-        if named is None and published is None:
-            return None
-        year = int(named) if named else _day_year(month, day, published, _direction(match, text))
+        if match[f"{kind}_y"] is not None:
+            year = int(match[f"{kind}_y"])
+        elif published is not None:
+            year = _day_year(month, day, published, _direction(match, text))
+        else:
+            year = None
+    if year is None:
+        return None
     try:
         return dt.date(year, month, day).isoformat(), "day"
     except ValueError:
         return None
 
 
-def _direction(match: re.Match[str], text: str) -> str:
-    """Which way a date without a year points: "last", "next", "this", "future" or "past"."""
-    prep = (match["prep"] or "").strip().lower()
-    if prep in ("last", "next", "this"):
-        return prep
-    if prep == "coming":
-        return "next"
-    if prep == "since":
-        return "past"
-    return "future" if _FUTURE.search(_sentence(text, match.start(), match.end())) else "past"
-
-
-def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence around text[start:end] (looking at most 300 characters either way)."""
-    left = max(0, start - 300)
-    before = list(_SENTENCE_END.finditer(text, left, start))
-    first = before[-1].end() if before else left
-    after = _SENTENCE_END.search(text, end, end + 300)
-    return text[first : after.start() if after else min(len(text), end + 300)]
-
-
-def _weekday(weekday: int, published: dt.date, direction: str) -> dt.date:
-    """The day of that weekday nearest `published` in `direction`."""
-    ahead = (weekday - published.weekday()) % 7
-    back = (published.weekday() - weekday) % 7
-    if direction == "next":
-        return published + dt.timedelta(days=ahead or 7)
-    if direction == "last":
-        return published - dt.timedelta(days=back or 7)
-    if direction in ("future", "this"):
-        return published + dt.timedelta(days=ahead)
-    return published - dt.timedelta(days=back)
-
-
-def _month_year(month: int, published: dt.date, direction: str) -> int:
+def _month_year(month: int, published: dt.date, way: str) -> int:
     """The year of a month named without one."""
-    year = published.year
-    if direction == "last":
-        return year if month < published.month else year - 1
-    if direction == "next":
-        return year if month > published.month else year + 1
-    if direction == "future":
-        return year if month >= published.month else year + 1
-    if direction == "past":
-        return year if month <= published.month else year - 1
-    return year
+    keys = {y: y * 12 + month - 1 for y in range(published.year - 1, published.year + 2)}
+    placed = place_year(keys, published.year * 12 + published.month - 1, published.year, way)
+    return published.year if placed is None else placed
 
 
-def _day_year(month: int, day: int, published: dt.date | None, direction: str) -> int:
-    """The year of a day named without one ("on May 5")."""
-    assert published is not None
-    year = published.year
-    # Compare as (month, day) so that February 29 in a common year is still placed.
-    here, named = (published.month, published.day), (month, day)
-    if direction == "last":
-        return year if named < here else year - 1
-    if direction == "next":
-        return year if named > here else year + 1
-    if direction == "future":
-        return year if named >= here else year + 1
-    if direction == "past":
-        return year if named <= here else year - 1
-    return year
+def _day_year(month: int, day: int, published: dt.date, way: str) -> int | None:
+    """The year of a day named without one ("on May 5"), None when no year near has it."""
+    keys = {}
+    for year in range(published.year - 1, published.year + 2):
+        try:
+            keys[year] = dt.date(year, month, day).toordinal()
+        except ValueError:  # February 29 outside a leap year
+            continue
+    return place_year(keys, published.toordinal(), published.year, way)
+
+
+def _direction(match: re.Match[str], text: str) -> str:
+    return direction(match["prep"] or "", text, match.start(), match.end())
 
 
 def _shifted(published: dt.date, unit: str, count: int) -> tuple[str, Grain]:

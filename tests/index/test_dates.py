@@ -87,6 +87,34 @@ def test_future_weekday_stays_within_six_days():
     )
 
 
+def test_date_in_a_clause_without_tense_is_the_nearest():
+    # Published on a Monday: "is ... on Tuesday" is the next day, not six days before.
+    assert only("Game four is in Westbrook on Tuesday.", dt.date(2024, 6, 3)).resolved == (
+        "2024-06-04"
+    )
+
+
+def test_date_after_to_is_the_nearest_even_in_the_past_tense():
+    text = "The judge postponed the trial to January 13."
+
+    assert only(text, dt.date(2024, 8, 26)).resolved == "2025-01-13"
+
+
+def test_each_clause_keeps_its_own_tense():
+    text = "The bridge, closed since a barge struck it in November, will reopen on May 20."
+    mentions = find_dates(text, dt.date(2024, 2, 12))
+
+    assert [m.resolved for m in mentions] == ["2023-11", "2024-05-20"]
+
+
+def test_fronted_date_takes_the_tense_of_its_sentence():
+    # Published on a Thursday: the coming Sunday is nearer than the last one.
+    assert only("On Sunday, Blinken met Wang.", dt.date(2023, 6, 15)).resolved == "2023-06-11"
+    assert only("On Sunday, Blinken will meet Wang.", dt.date(2023, 6, 15)).resolved == (
+        "2023-06-18"
+    )
+
+
 def test_future_month_is_the_next_such_month():
     assert only("The plant will open in February.").resolved == "2024-02"
 
