@@ -3,6 +3,18 @@
 from index.build import BuildOptions, BuildSummary, ProgressFn, build_index
 from index.chunking import Chunk, Span, chunk_sentences, segment, split_sentences
 from index.cleaning import CleanText, clean_body
+from index.dates import (
+    CLOCK_PATTERN,
+    MONTH_NAMES,
+    MONTH_PATTERN,
+    WEEKDAY_NAMES,
+    WEEKDAY_PATTERN,
+    YEAR_PATTERN,
+    DateMention,
+    Grain,
+    find_dates,
+    iso_window,
+)
 from index.embedder import DEFAULT_MODEL_NAME, Embedder, SentenceEmbedder, default_model_path
 from index.errors import (
     ConfigError,
@@ -22,8 +34,14 @@ from index.reader import OpenIndex, index_size_bytes, load_index
 from index.store import ArticleRecord, read_manifest
 
 __all__ = [
+    "CLOCK_PATTERN",
     "DEFAULT_MODEL_NAME",
+    "MONTH_NAMES",
+    "MONTH_PATTERN",
     "STOPWORDS",
+    "WEEKDAY_NAMES",
+    "WEEKDAY_PATTERN",
+    "YEAR_PATTERN",
     "ArticleRecord",
     "BuildOptions",
     "BuildSummary",
@@ -32,8 +50,10 @@ __all__ = [
     "ConfigError",
     "CorpusFormatError",
     "CorpusNotFound",
+    "DateMention",
     "Embedder",
     "EmptyQuestion",
+    "Grain",
     "IndexFormatError",
     "IndexNotFound",
     "ModelNotFound",
@@ -50,7 +70,9 @@ __all__ = [
     "chunk_sentences",
     "clean_body",
     "default_model_path",
+    "find_dates",
     "index_size_bytes",
+    "iso_window",
     "iter_corpus_files",
     "load_file",
     "load_index",
