@@ -6,10 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_MONTHS = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
+from index.dates import MONTH_NAMES
+
+# Month names from index/dates.py (the one place for them), each also as its abbreviation.
+_MONTHS = "|".join(f"{name[:3].lower()}(?:{name[3:].lower()})?" for name in MONTH_NAMES) + "|sept"
 _TIME = r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
 _DATE_LINE = re.compile(
     r"^(?:(?:last\s+)?(?:updated|published|posted|modified)(?:\s+on)?:?\s*)?"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-_MONTH = (
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?"
-)
-_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+from index import MONTH_NAMES, MONTH_PATTERN, WEEKDAY_NAMES
+
+# Month and weekday names come from index/dates.py, the one place for date patterns.
+_MONTH = MONTH_PATTERN
+_DAY = rf"(?:{'|'.join(WEEKDAY_NAMES)})"
 # Calendar dates and clock times; their digits are not counts ("February 4", "in 2021").
 _MONTH_DATE = rf"{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+\d{{4}})?"
 _DAY_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
@@ -41,10 +41,7 @@ _NUMBER = re.compile(
     rf"|\b(?:(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)\b",
     re.IGNORECASE,
 )
-_MONTH_NAME = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December)"
-)
+_MONTH_NAME = rf"(?:{'|'.join(MONTH_NAMES)})"
 # Capitalised words that open a sentence or a date but never begin a name ("In February",
 # "The President").
 _NOT_A_NAME = (
