@@ -85,12 +85,15 @@ async def take_link(
     except FetchError as exc:
         run.store.record_link(link, feed_id, "failed", error=str(exc))
         return LinkResult(link, "failed", reason=str(exc), feed_id=feed_id)
-    host = httpx.URL(fetched.url).host
+    where = httpx.URL(fetched.url)
+    host = where.host
+    # trafilatura falls back to the host name; a feed's title names the outlet better.
+    site = found.sitename if found.sitename not in (host, where.netloc.decode()) else None
     article = ArticleFile(
         url=_canonical(found.canonical_url, fetched.url),
         text=found.text,
         title=found.title or (entry.title if entry else None),
-        outlet=found.sitename or (feed.title if feed else None) or host,
+        outlet=site or (feed.title if feed else None) or host.removeprefix("www."),
         published=found.published or (entry.published if entry else None),
         author=found.author,
         link=link,

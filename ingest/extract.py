@@ -99,8 +99,8 @@ def extract_article(fetched: Fetched) -> Extracted:
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     words = len(text.split())
     if words < MIN_WORDS:
-        found = "no article text" if not words else f"only {words} words of article text"
-        raise FetchError(f"{fetched.url} has {found}; nothing was added.")
+        found = f" (only {words} word{'s' * (words != 1)})" if words else ""
+        raise FetchError(f"{fetched.url} has no article text{found}; nothing was added.")
     published = _clean(getattr(doc, "date", None))
     return Extracted(
         text=text,

@@ -61,14 +61,6 @@ def parse_feed(fetched: Fetched) -> ParsedFeed:
         headers["content-type"] += f"; charset={fetched.charset}"
     parsed = feedparser.parse(fetched.body, response_headers=headers)
     notes: list[str] = []
-    if parsed.get("bozo") and not parsed.entries:
-        problem = parsed.get("bozo_exception")
-        why = " ".join(str(problem).split())[:150] if problem else "unreadable"
-        raise FetchError(f"{fetched.url} is not a readable RSS or Atom feed (invalid XML: {why}).")
-    if not parsed.get("version") and not parsed.entries:
-        raise FetchError(f"{fetched.url} is not an RSS or Atom feed.")
-    if parsed.get("bozo"):
-        notes.append("the feed is not well-formed XML; its entries were read leniently")
     dated = []
     for position, item in enumerate(parsed.entries):
         link = _text(item.get("link"))
@@ -76,6 +68,16 @@ def parse_feed(fetched: Fetched) -> ParsedFeed:
             continue
         stamp, day = _date(item)
         dated.append((-stamp, position, Entry(link, _text(item.get("title")), day)))
+    if not parsed.get("version") and not dated:
+        raise FetchError(f"{fetched.url} is not an RSS or Atom feed.")
+    if parsed.get("bozo"):
+        if not dated:
+            problem = parsed.get("bozo_exception")
+            why = " ".join(str(problem).split())[:150] if problem else "unreadable"
+            raise FetchError(
+                f"{fetched.url} is not a readable RSS or Atom feed (invalid XML: {why})."
+            )
+        notes.append("the feed is not well-formed XML; its entries were read leniently")
     dated.sort(key=lambda row: (row[0], row[1]))
     total = len(dated)
     if total > MAX_ENTRIES_READ:

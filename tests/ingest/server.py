@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -108,6 +109,7 @@ class NewsServer:
 
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
+        self.generated: dict[str, Callable[[str], Page]] = {}  # path prefix -> page maker
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
         server = self
@@ -150,7 +152,11 @@ class NewsServer:
         return self.url(path)
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
-        page = self.pages.get(handler.path.split("?")[0])
+        path = handler.path.split("?")[0]
+        page = self.pages.get(path)
+        for prefix, make in self.generated.items():
+            if page is None and path.startswith(prefix):
+                page = make(path)
         headers = {k.lower(): v for k, v in handler.headers.items()}
         status = page.status if page else 404
         etag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"' if page else None
