@@ -59,13 +59,23 @@ def server() -> Iterator[NewsServer]:
     serve_article(news, "/news/bridge.html", BRIDGE)
     serve_article(news, "/news/tram.html", TRAM, site="Kessel Post", published=None)
     serve_article(news, "/science/comet.html", COMET, site="Sky Weekly")
-    items = [(BRIDGE[0], "/news/bridge.html", rfc822(4)), ("Tram vote", "/news/tram.html", rfc822(5))]
+    items = [
+        (BRIDGE[0], "/news/bridge.html", rfc822(4)),
+        ("Tram vote", "/news/tram.html", rfc822(5)),
+    ]
     news.add(
         "/rss.xml",
-        Page(rss("Valley Courier", items, base=news.base), content_type="application/rss+xml", etag=True),
+        Page(
+            rss("Valley Courier", items, base=news.base),
+            content_type="application/rss+xml",
+            etag=True,
+        ),
     )
     entries = [(COMET[0], "/science/comet.html", "2024-03-05T10:00:00Z")]
-    news.add("/atom.xml", Page(atom("Sky Weekly", entries, base=news.base), content_type="application/atom+xml"))
+    news.add(
+        "/atom.xml",
+        Page(atom("Sky Weekly", entries, base=news.base), content_type="application/atom+xml"),
+    )
     yield news
     news.stop()
 
@@ -107,4 +117,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     if not folder.exists():
         return {}
     root = folder.resolve()
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }

@@ -1,4 +1,4 @@
-"""Every bad link or feed gives one clear reason and leaves the corpus and the index as they were."""
+"""Every bad link or feed gives one clear reason and leaves the corpus and the index alone."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from ingest import FetchError
-from tests.ingest.conftest import BRIDGE, serve_article, snapshot
+from tests.ingest.conftest import BRIDGE, snapshot
 from tests.ingest.server import Page, article_html, rfc822, rss
 
 MB = 2**20
@@ -106,11 +106,15 @@ def test_a_page_in_another_encoding_is_read_as_its_server_says(server, make_inge
         "Строительство линии длиной двенадцать километров начнется в 2026 году, сообщила мэрия.",
     ]
     page = article_html("Новый трамвай", text, site="Кессельский вестник", charset="windows-1251")
-    server.add("/ru.html", Page(page.encode("cp1251"), content_type="text/html; charset=windows-1251"))
+    server.add(
+        "/ru.html", Page(page.encode("cp1251"), content_type="text/html; charset=windows-1251")
+    )
     latin = article_html(
         "Café owners protest",
-        ["Café owners in Zürich protested on Monday against the new façade rules of the city.",
-         "The rules would require every café to repaint its façade in one of four colours."],
+        [
+            "Café owners in Zürich protested on Monday against the new façade rules of the city.",
+            "The rules would require every café to repaint its façade in one of four colours.",
+        ],
         charset="iso-8859-1",
     )
     server.add("/fr.html", Page(latin.encode("latin-1"), content_type="text/html"))
@@ -217,7 +221,10 @@ def test_feed_entry_title_and_date_fill_what_the_page_lacks(server, make_ingeste
     paragraphs = "".join(f"<p>{p}</p>" for p in BRIDGE[1])
     server.add("/bare.html", Page(f"<html><body><div>{paragraphs}</div></body></html>".encode()))
     items = [("Glass bridge opens in Vellmar", "/bare.html", rfc822(3))]
-    server.add("/f.xml", Page(rss("Valley Courier", items, base=server.base), content_type="application/rss+xml"))
+    server.add(
+        "/f.xml",
+        Page(rss("Valley Courier", items, base=server.base), content_type="application/rss+xml"),
+    )
     ingester = make_ingester()
     ingester.follow(server.url("/f.xml"), 1800)
 
