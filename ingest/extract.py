@@ -95,6 +95,8 @@ def extract_article(fetched: Fetched) -> Extracted:
         with_metadata=True,
         include_comments=False,
         include_tables=False,
+        # No guessing: a copyright year or a date in the text is not a publication date.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     words = len(text.split())
