@@ -80,7 +80,9 @@ def test_add_prints_title_outlet_date_and_chunks_then_refuses_a_second_copy(
 
     assert first.exit_code == 0, first.output
     lines = first.stdout.splitlines()
-    assert any(line.startswith(f"added: {TRAM[0]} — Kessel Post, no date, 1 chunk") for line in lines)
+    assert any(
+        line.startswith(f"added: {TRAM[0]} — Kessel Post, no date, 1 chunk") for line in lines
+    )
     assert any(f"added: {COMET[0]} — Sky Weekly, 2024-03-04" in line for line in lines)
     assert second.exit_code == 0
     assert "is already in the corpus as" in second.stdout
