@@ -80,7 +80,8 @@ async def take_link(
     `FetchError` (it becomes the result's reason)."""
     feed_id = feed.feed_id if feed else None
     try:
-        fetched = await run.timed("fetch", run.fetcher.get(link))
+        fetched = await run.fetcher.get(link)
+        run.seconds["fetch"] += fetched.seconds  # time on the wire, not the wait for a turn
         found = await run.in_thread("extract", extract_article, fetched)
     except FetchError as exc:
         run.store.record_link(link, feed_id, "failed", error=str(exc))
@@ -136,12 +137,10 @@ def wanted(row: dict[str, Any] | None, max_tries: int) -> bool:
 async def poll_feed(run: Run, feed: Feed) -> tuple[FeedResult, list[LinkResult]]:
     """Read one feed (conditionally) and take in its new entries."""
     try:
-        fetched = await run.timed(
-            "fetch",
-            run.fetcher.get(
-                feed.url, accept=FEED_ACCEPT, etag=feed.etag, last_modified=feed.last_modified
-            ),
+        fetched = await run.fetcher.get(
+            feed.url, accept=FEED_ACCEPT, etag=feed.etag, last_modified=feed.last_modified
         )
+        run.seconds["fetch"] += fetched.seconds
         if fetched.not_modified:
             run.store.record_success(feed.feed_id, 0)
             return FeedResult(feed.feed_id, feed.name, "unchanged"), []

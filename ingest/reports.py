@@ -42,7 +42,10 @@ class FeedResult:
 
 @dataclass(frozen=True)
 class Timings:
-    """Seconds spent in each step, summed over the items (steps overlap in wall time)."""
+    """Seconds spent in each step, summed over the items (steps overlap in wall time).
+
+    `fetch_s` counts time on the wire only, not the wait for a turn at a host.
+    """
 
     fetch_s: float = 0.0
     extract_s: float = 0.0
