@@ -84,6 +84,9 @@ class Fetcher:
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
             transport=self._transport,
+            # Requests go to a checked IP with the host's name for TLS: a pooled connection
+            # to that IP, verified for another name, must never carry them.
+            limits=httpx.Limits(max_keepalive_connections=0),
             trust_env=False,  # no proxy from the environment: requests go where they are checked
         )
         return self
