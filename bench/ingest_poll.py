@@ -176,6 +176,7 @@ def main() -> None:
         "feeds": args.feeds,
         "entries_per_feed": args.entries,
         "articles_added": len(first.added),
+        "duplicates": sum(link.status == "duplicate" for link in first.links),
         "failed": len(first.failed),
         "new_chunks": build.embedded_chunks if build else 0,
         "first_poll": {
