@@ -5,8 +5,12 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ingest import FetchError
+from ingest import Fetched, FetchError
+from ingest.extract import extract_article
+from ingest.feedread import parse_feed
 from tests.ingest.conftest import BRIDGE, snapshot
 from tests.ingest.server import Page, article_html, rfc822, rss
 
@@ -235,3 +239,34 @@ def test_feed_entry_title_and_date_fill_what_the_page_lacks(server, make_ingeste
     assert link.outlet == "Valley Courier"  # the feed's title stands in for the site name
     text = (desk.corpus_dir / "valley-courier").glob("*.md").__next__().read_text("utf-8")
     assert "title: Glass bridge opens in Vellmar" in text and "published: '2024-03-03'" in text
+
+
+_page_bytes = st.one_of(
+    st.binary(max_size=2000),
+    st.text(max_size=2000).map(lambda t: f"<html><body><p>{t}</p></body></html>".encode()),
+    st.text(max_size=500).map(lambda t: f'<meta charset="{t[:20]}"><p>{t}</p>'.encode()),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(body=_page_bytes, kind=st.sampled_from(["text/html", "", "application/xhtml+xml"]))
+def test_any_page_is_an_article_or_one_clear_reason(body, kind):
+    fetched = Fetched(url="http://127.0.0.1/x", status=200, content_type=kind, body=body)
+    try:
+        found = extract_article(fetched)
+    except FetchError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert len(found.text.split()) >= 20
+
+
+@settings(max_examples=80, deadline=None)
+@given(body=st.one_of(st.binary(max_size=2000), st.text(max_size=2000).map(str.encode)))
+def test_any_feed_document_is_entries_or_one_clear_reason(body):
+    fetched = Fetched(url="http://127.0.0.1/f.xml", status=200, content_type="", body=body)
+    try:
+        parsed = parse_feed(fetched)
+    except FetchError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert all(entry.link for entry in parsed.entries)
