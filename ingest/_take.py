@@ -152,7 +152,7 @@ async def poll_feed(run: Run, feed: Feed) -> tuple[FeedResult, list[LinkResult]]
     todo = [e for e in parsed.entries if wanted(known.get(e.link), run.max_link_tries)]
     later = max(0, len(todo) - run.max_new_per_feed)
     todo = todo[: run.max_new_per_feed]
-    titled = Feed(**{**feed.__dict__, "title": feed.title or parsed.title})
+    titled = replace(feed, title=feed.title or parsed.title)
     results = list(await asyncio.gather(*(take_link(run, e.link, titled, e) for e in todo)))
     notes = list(parsed.notes)
     if later:
