@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.admin import AdminCog
 from bot.ask import DYNAMIC_ITEMS, AskCog
 from bot.config import BotConfig, BotServices
+from bot.news import NewsCog
 from bot.replies import NO_MENTIONS, on_tree_error
 from index.errors import NewsdeskError
 
@@ -45,6 +46,8 @@ class NewsdeskBot(commands.Bot):
         """Runs once per process, before connecting (so never again on a reconnect)."""
         await self.add_cog(AskCog(self, self.config, self.services))
         await self.add_cog(AdminCog(self.config, self.services))
+        if self.services.news is not None:
+            await self.add_cog(NewsCog(self, self.config, self.services, self.services.news))
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.tree.error(on_tree_error)
         await self.sync_commands()

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from ingest import Feed, FollowResult, IngestReport
 from retrieval import Answer, QueryLog
 
 
@@ -22,6 +23,8 @@ class BotConfig:
     guild_ready_timeout_s: float = 2.0  # how long to wait for servers' data before "ready"
     connect_attempts: int = 5  # logins tried while Discord cannot be reached, then give up
     connect_pause_s: float = 2.0  # the first pause between them; each doubles, up to a minute
+    news_channel_id: int | None = None  # where a feed poll that added articles lists them
+    feed_check_s: float = 60.0  # how often the bot looks for feeds that are due
 
     @property
     def more_k(self) -> int:
@@ -81,6 +84,20 @@ class QuestionService(Protocol):
     def reload(self, *, force: bool = False) -> bool: ...
 
 
+class NewsService(Protocol):
+    """Takes in links and feeds (blocking: call it through `asyncio.to_thread`)."""
+
+    def add(self, links: Sequence[str]) -> IngestReport: ...
+
+    def poll(self, *, all_feeds: bool = False) -> IngestReport: ...
+
+    def feeds(self) -> list[Feed]: ...
+
+    def follow(self, url: str, every_s: int) -> FollowResult: ...
+
+    def unfollow(self, key: str) -> Feed: ...
+
+
 @dataclass(frozen=True)
 class BotServices:
     """The objects the bot calls into: all blocking, all called off the event loop."""
@@ -88,3 +105,4 @@ class BotServices:
     answerer: QuestionService
     querylog: QueryLog
     reindex: Callable[[], BuildReport] | None = None
+    news: NewsService | None = None

@@ -30,7 +30,7 @@ from index.errors import (
 )
 from index.lexical import STOPWORDS, tokenize, words
 from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
-from index.reader import OpenIndex, index_size_bytes, load_index
+from index.reader import OpenIndex, article_chunk_counts, index_size_bytes, load_index
 from index.store import ArticleRecord, read_manifest
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "SkippedFile",
     "Span",
     "UnreadableQuestion",
+    "article_chunk_counts",
     "build_index",
     "chunk_sentences",
     "clean_body",

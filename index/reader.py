@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from index.errors import IndexFormatError
-from index.store import ArticleRecord, read_faiss, read_index_data, read_lexical, read_manifest
+from index.store import (
+    DATABASE,
+    ArticleRecord,
+    read_faiss,
+    read_index_data,
+    read_lexical,
+    read_manifest,
+)
 
 _HNSW_EF_SEARCH = 128
 
@@ -113,3 +121,25 @@ def index_size_bytes(folder: Path) -> int:
     """Bytes on disk of the index files."""
     root = folder.resolve()
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+
+
+def article_chunk_counts(folder: Path) -> dict[str, int]:
+    """How many chunks each article of the index in `folder` has, by article id.
+
+    Raises:
+        IndexNotFound, IndexFormatError: no readable index is there.
+    """
+    folder = folder.resolve() if folder.is_symlink() else folder
+    read_manifest(folder)
+    try:
+        conn = sqlite3.connect(f"file:{folder / DATABASE}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "select a.article_id, count(c.chunk_id) from articles a "
+                "left join chunks c on c.article_idx = a.article_idx group by a.article_idx"
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise IndexFormatError(f"The index at {folder} is damaged ({exc}).") from exc
+    return {str(article_id): int(count) for article_id, count in rows}

@@ -150,9 +150,9 @@ def index_info(ctx: click.Context, index_dir: Path | None, as_json: bool) -> Non
 
 def _register_optional() -> None:
     """Attach the command groups that live in their own modules."""
-    from newsdesk import cli_ask, cli_bot, cli_log
+    from newsdesk import cli_ask, cli_bot, cli_ingest, cli_log
 
-    for module in (cli_ask, cli_bot, cli_log):
+    for module in (cli_ask, cli_bot, cli_ingest, cli_log):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -32,6 +32,7 @@ def bot_config(settings: Settings) -> BotConfig:
         max_question_chars=settings.newsdesk_max_question_chars,
         answer_in_thread=settings.newsdesk_answer_in_thread,
         connect_attempts=settings.newsdesk_connect_attempts,
+        news_channel_id=settings.newsdesk_news_channel_id,
     )
 
 
@@ -80,7 +81,7 @@ def _ensure_index(settings: Settings) -> None:
 @click.pass_context
 @friendly_errors
 def bot_command(ctx: click.Context) -> None:
-    """Run the Discord bot: /ask, @mentions, /sources, /reindex and /stats.
+    """Run the Discord bot: /ask, @mentions, /sources, /reindex, /stats, /add and /feeds.
 
     Example: DISCORD_TOKEN=... newsdesk bot
     """
@@ -90,6 +91,7 @@ def bot_command(ctx: click.Context) -> None:
         click.echo(MISSING_TOKEN, err=True)
         ctx.exit(2)
     from bot import BotServices, run_bot
+    from newsdesk.ingesting import make_ingester
     from newsdesk.wiring import make_answerer, make_query_log
 
     for name in ("bot", "discord"):
@@ -98,12 +100,16 @@ def bot_command(ctx: click.Context) -> None:
     _ensure_index(settings)
     answerer = make_answerer(settings)
     querylog = make_query_log(settings)
-    services = BotServices(answerer=answerer, querylog=querylog, reindex=make_reindex(settings))
+    news = make_ingester(settings)
+    services = BotServices(
+        answerer=answerer, querylog=querylog, reindex=make_reindex(settings), news=news
+    )
     click.echo(f"Starting the bot over {answerer.index.n_articles:,} articles.", err=True)
     try:
         run_bot(bot_config(settings), services, token)
     finally:
         querylog.close()
+        news.close()
     click.echo("Bot stopped.", err=True)
 
 

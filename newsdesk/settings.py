@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     newsdesk_dense_weight: float = Field(default=1.0, ge=0)
     newsdesk_lexical_weight: float = Field(default=1.0, ge=0)
     newsdesk_min_confidence: float | None = None
+    newsdesk_allow_private_urls: bool = False
+    newsdesk_news_channel_id: int | None = None
+    newsdesk_fetch_timeout_s: float | None = Field(default=None, gt=0, le=300)
 
 
 def load_settings() -> Settings:

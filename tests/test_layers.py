@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("index", "retrieval", "bot", "newsdesk")
+PACKAGES = ("index", "retrieval", "ingest", "bot", "newsdesk")
 
 # What each package may not import (first-party packages and the libraries kept to one layer).
 FORBIDDEN = {
-    "index": {"retrieval", "bot", "newsdesk", "discord"},
-    "retrieval": {"bot", "newsdesk", "discord", "faiss", "sentence_transformers"},
+    "index": {"retrieval", "ingest", "bot", "newsdesk", "discord"},
+    "retrieval": {"ingest", "bot", "newsdesk", "discord", "faiss", "sentence_transformers"},
+    "ingest": {"retrieval", "bot", "newsdesk", "discord", "faiss", "sentence_transformers"},
     "bot": {"newsdesk", "faiss", "sentence_transformers"},
     "newsdesk": {"discord", "faiss", "sentence_transformers"},
 }
@@ -86,6 +87,11 @@ def test_module_imports_only_what_its_layer_allows(package, path):
         ("bot", "from newsdesk.settings import Settings"),
         ("bot", "import newsdesk"),
         ("newsdesk", "import discord"),
+        ("ingest", "from retrieval import Answerer"),
+        ("ingest", "import discord"),
+        ("ingest", "from bot import NewsdeskBot"),
+        ("retrieval", "from ingest import Ingester"),
+        ("index", "import ingest"),
     ],
 )
 def test_forbidden_import_is_reported(package, source):
@@ -101,6 +107,8 @@ def test_forbidden_import_is_reported(package, source):
         ("retrieval", "from ._helpers import thing"),
         ("bot", "import discord\nfrom retrieval import Answer\nfrom index.errors import Err"),
         ("newsdesk", "from bot import run\nfrom retrieval import Answerer\nfrom index import x"),
+        ("ingest", "import httpx\nfrom index import build_index"),
+        ("bot", "from ingest import Ingester"),
     ],
 )
 def test_allowed_import_is_not_reported(package, source):

@@ -1,0 +1,33 @@
+"""Wiring for live news: settings to an `Ingester` (corpus, index, feeds table, limits)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ingest import FetchLimits, IngestConfig, Ingester
+from newsdesk.building import build_options
+from newsdesk.settings import Settings
+
+
+def ingest_config(settings: Settings) -> IngestConfig:
+    """Where ingest reads and writes, and its fetch limits, as the settings ask."""
+    limits = FetchLimits()
+    timeout = settings.newsdesk_fetch_timeout_s
+    if timeout is not None:
+        total = max(limits.total_timeout_s, 3 * timeout)
+        limits = replace(limits, read_timeout_s=timeout, total_timeout_s=total)
+    return IngestConfig(
+        corpus_dir=settings.newsdesk_corpus_dir,
+        index_dir=settings.newsdesk_index_dir,
+        db_path=settings.newsdesk_db,
+        allow_private=settings.newsdesk_allow_private_urls,
+        limits=limits,
+        build_options=build_options(settings),
+    )
+
+
+def make_ingester(settings: Settings) -> Ingester:
+    """An `Ingester` that loads its own model the first time it has something to index."""
+    from newsdesk.cli import open_embedder
+
+    return Ingester(ingest_config(settings), lambda: open_embedder(settings))
