@@ -1,37 +1,108 @@
-"""Offline side of newsdesk: reading, cleaning, chunking and embedding articles into an index."""
+"""Offline side of newsdesk: reading, cleaning, chunking and embedding articles into an index.
 
-from index.build import BuildOptions, BuildSummary, ProgressFn, build_index
-from index.chunking import Chunk, Span, chunk_sentences, segment, split_sentences
-from index.cleaning import CleanText, clean_body
-from index.dates import (
-    CLOCK_PATTERN,
-    MONTH_NAMES,
-    MONTH_PATTERN,
-    WEEKDAY_NAMES,
-    WEEKDAY_PATTERN,
-    YEAR_PATTERN,
-    DateMention,
-    Grain,
-    find_dates,
-    iso_window,
-)
-from index.embedder import DEFAULT_MODEL_NAME, Embedder, SentenceEmbedder, default_model_path
-from index.errors import (
-    ConfigError,
-    CorpusFormatError,
-    CorpusNotFound,
-    EmptyQuestion,
-    IndexFormatError,
-    IndexNotFound,
-    ModelNotFound,
-    NewsdeskError,
-    QuestionTooLong,
-    UnreadableQuestion,
-)
-from index.lexical import STOPWORDS, tokenize, words
-from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
-from index.reader import OpenIndex, article_chunk_counts, index_size_bytes, load_index
-from index.store import ArticleRecord, read_manifest
+Names are loaded on first use, so that importing `index` (for its errors, say) does not load
+FAISS, BM25 or the model libraries: `newsdesk --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from index.build import BuildOptions, BuildSummary, ProgressFn, build_index
+    from index.chunking import Chunk, Span, chunk_sentences, segment, split_sentences
+    from index.cleaning import CleanText, clean_body
+    from index.dates import (
+        CLOCK_PATTERN,
+        MONTH_NAMES,
+        MONTH_PATTERN,
+        WEEKDAY_NAMES,
+        WEEKDAY_PATTERN,
+        YEAR_PATTERN,
+        DateMention,
+        Grain,
+        find_dates,
+        iso_window,
+    )
+    from index.embedder import DEFAULT_MODEL_NAME, Embedder, SentenceEmbedder, default_model_path
+    from index.errors import (
+        ConfigError,
+        CorpusFormatError,
+        CorpusNotFound,
+        EmptyQuestion,
+        IndexFormatError,
+        IndexNotFound,
+        ModelNotFound,
+        NewsdeskError,
+        QuestionTooLong,
+        UnreadableQuestion,
+    )
+    from index.lexical import STOPWORDS, tokenize, words
+    from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
+    from index.reader import OpenIndex, article_chunk_counts, index_size_bytes, load_index
+    from index.store import ArticleRecord, read_manifest
+
+_SOURCES = {
+    "ArticleRecord": "index.store",
+    "BuildOptions": "index.build",
+    "BuildSummary": "index.build",
+    "CLOCK_PATTERN": "index.dates",
+    "Chunk": "index.chunking",
+    "CleanText": "index.cleaning",
+    "ConfigError": "index.errors",
+    "CorpusFormatError": "index.errors",
+    "CorpusNotFound": "index.errors",
+    "DEFAULT_MODEL_NAME": "index.embedder",
+    "DateMention": "index.dates",
+    "Embedder": "index.embedder",
+    "EmptyQuestion": "index.errors",
+    "Grain": "index.dates",
+    "IndexFormatError": "index.errors",
+    "IndexNotFound": "index.errors",
+    "MONTH_NAMES": "index.dates",
+    "MONTH_PATTERN": "index.dates",
+    "ModelNotFound": "index.errors",
+    "NewsdeskError": "index.errors",
+    "OpenIndex": "index.reader",
+    "ProgressFn": "index.build",
+    "QuestionTooLong": "index.errors",
+    "RawArticle": "index.loaders",
+    "STOPWORDS": "index.lexical",
+    "SentenceEmbedder": "index.embedder",
+    "SkippedFile": "index.loaders",
+    "Span": "index.chunking",
+    "UnreadableQuestion": "index.errors",
+    "WEEKDAY_NAMES": "index.dates",
+    "WEEKDAY_PATTERN": "index.dates",
+    "YEAR_PATTERN": "index.dates",
+    "article_chunk_counts": "index.reader",
+    "build_index": "index.build",
+    "chunk_sentences": "index.chunking",
+    "clean_body": "index.cleaning",
+    "default_model_path": "index.embedder",
+    "find_dates": "index.dates",
+    "index_size_bytes": "index.reader",
+    "iso_window": "index.dates",
+    "iter_corpus_files": "index.loaders",
+    "load_file": "index.loaders",
+    "load_index": "index.reader",
+    "read_manifest": "index.store",
+    "segment": "index.chunking",
+    "split_sentences": "index.chunking",
+    "tokenize": "index.lexical",
+    "words": "index.lexical",
+}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 (any exported name)
+    module = _SOURCES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CLOCK_PATTERN",

@@ -1,34 +1,93 @@
-"""Query time: answering questions from an index with verbatim quotes, and the query log."""
+"""Query time: answering questions from an index with verbatim quotes, and the query log.
 
-from retrieval.answer import NO_ANSWER, Answer, Quote, Source, no_answer_message
-from retrieval.confidence import ConfidenceFeatures, confidence_features
-from retrieval.context import QuestionContext, make_context
-from retrieval.evidence import (
-    QuoteWeights,
-    ScoredSentence,
-    SentenceEvidence,
-    SentenceFeatures,
-    gather_evidence,
-    rank_sentences,
-)
-from retrieval.querylog import (
-    LoggedQuery,
-    LogStats,
-    QueryLog,
-    QueryLogUnavailable,
-    UnansweredQuestion,
-)
-from retrieval.question import Question, check_question, question_kind
-from retrieval.quotes import answer_span, assemble_quotes, passage_span
-from retrieval.search import Candidate, SearchConfig, fuse_rankings, retrieve
-from retrieval.service import (
-    DEFAULT_MIN_CONFIDENCE,
-    Answerer,
-    Decision,
-    RetrievalConfig,
-    answer_quotes,
-    decide,
-)
+Names are loaded on first use, so that importing one light name does not load the index
+and model libraries.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from retrieval.answer import NO_ANSWER, Answer, Quote, Source, no_answer_message
+    from retrieval.confidence import ConfidenceFeatures, confidence_features
+    from retrieval.context import QuestionContext, make_context
+    from retrieval.evidence import (
+        QuoteWeights,
+        ScoredSentence,
+        SentenceEvidence,
+        SentenceFeatures,
+        gather_evidence,
+        rank_sentences,
+    )
+    from retrieval.querylog import (
+        LoggedQuery,
+        LogStats,
+        QueryLog,
+        QueryLogUnavailable,
+        UnansweredQuestion,
+    )
+    from retrieval.question import Question, check_question, question_kind
+    from retrieval.quotes import answer_span, assemble_quotes, passage_span
+    from retrieval.search import Candidate, SearchConfig, fuse_rankings, retrieve
+    from retrieval.service import (
+        DEFAULT_MIN_CONFIDENCE,
+        Answerer,
+        Decision,
+        RetrievalConfig,
+        answer_quotes,
+        decide,
+    )
+
+_SOURCES = {
+    "Answer": "retrieval.answer",
+    "Answerer": "retrieval.service",
+    "Candidate": "retrieval.search",
+    "ConfidenceFeatures": "retrieval.confidence",
+    "DEFAULT_MIN_CONFIDENCE": "retrieval.service",
+    "Decision": "retrieval.service",
+    "LogStats": "retrieval.querylog",
+    "LoggedQuery": "retrieval.querylog",
+    "NO_ANSWER": "retrieval.answer",
+    "QueryLog": "retrieval.querylog",
+    "QueryLogUnavailable": "retrieval.querylog",
+    "Question": "retrieval.question",
+    "QuestionContext": "retrieval.context",
+    "Quote": "retrieval.answer",
+    "QuoteWeights": "retrieval.evidence",
+    "RetrievalConfig": "retrieval.service",
+    "ScoredSentence": "retrieval.evidence",
+    "SearchConfig": "retrieval.search",
+    "SentenceEvidence": "retrieval.evidence",
+    "SentenceFeatures": "retrieval.evidence",
+    "Source": "retrieval.answer",
+    "UnansweredQuestion": "retrieval.querylog",
+    "answer_quotes": "retrieval.service",
+    "answer_span": "retrieval.quotes",
+    "assemble_quotes": "retrieval.quotes",
+    "check_question": "retrieval.question",
+    "confidence_features": "retrieval.confidence",
+    "decide": "retrieval.service",
+    "fuse_rankings": "retrieval.search",
+    "gather_evidence": "retrieval.evidence",
+    "make_context": "retrieval.context",
+    "no_answer_message": "retrieval.answer",
+    "passage_span": "retrieval.quotes",
+    "question_kind": "retrieval.question",
+    "rank_sentences": "retrieval.evidence",
+    "retrieve": "retrieval.search",
+}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 (any exported name)
+    module = _SOURCES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'retrieval' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
