@@ -1,6 +1,6 @@
 """Offline side of newsdesk: reading, cleaning, chunking and embedding articles into an index."""
 
-from index.build import BuildOptions, BuildSummary, ProgressFn, build_index
+from index.build import BuildOptions, BuildSummary, build_index
 from index.chunking import Chunk, Span, chunk_sentences, segment, split_sentences
 from index.cleaning import CleanText, clean_body
 from index.embedder import DEFAULT_MODEL_NAME, Embedder, SentenceEmbedder, default_model_path
@@ -17,11 +17,14 @@ from index.errors import (
 )
 from index.lexical import STOPWORDS, tokenize, words
 from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
-from index.reader import OpenIndex, index_size_bytes, load_index
+from index.onnx_encoder import ENCODERS, Int8Embedder, make_embedder
+from index.pipeline import ProgressFn
+from index.reader import OpenIndex, check_precision, index_size_bytes, load_index
 from index.store import ArticleRecord, read_manifest
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
+    "ENCODERS",
     "STOPWORDS",
     "ArticleRecord",
     "BuildOptions",
@@ -35,6 +38,7 @@ __all__ = [
     "EmptyQuestion",
     "IndexFormatError",
     "IndexNotFound",
+    "Int8Embedder",
     "ModelNotFound",
     "NewsdeskError",
     "OpenIndex",
@@ -45,6 +49,7 @@ __all__ = [
     "SkippedFile",
     "Span",
     "build_index",
+    "check_precision",
     "chunk_sentences",
     "clean_body",
     "default_model_path",
@@ -52,6 +57,7 @@ __all__ = [
     "iter_corpus_files",
     "load_file",
     "load_index",
+    "make_embedder",
     "read_manifest",
     "segment",
     "split_sentences",

@@ -16,7 +16,7 @@ from index import NewsdeskError
 from newsdesk.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from index import SentenceEmbedder
+    from index import Embedder
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -42,11 +42,11 @@ def settings_from(ctx: click.Context) -> Settings:
     return settings
 
 
-def open_embedder(settings: Settings) -> SentenceEmbedder:
+def open_embedder(settings: Settings) -> Embedder:
     """The configured embedding model (imported here so `--help` stays instant)."""
-    from index import SentenceEmbedder
+    from newsdesk.wiring import open_encoder
 
-    return SentenceEmbedder(settings.newsdesk_model)
+    return open_encoder(settings)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,7 +104,8 @@ def index_build(
         f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.removed} removed, "
         f"{len(summary.skipped)} skipped; "
         f"{summary.chunks} chunks ({summary.embedded_chunks} embedded) in {summary.seconds:.1f} s"
-        f" ({summary.chunks_per_second:.1f} chunks/s)."
+        f" ({summary.chunks_per_second:.1f} chunks/s); "
+        f"peak memory {summary.peak_memory_bytes / 2**20:,.0f} MiB."
     )
 
 
@@ -130,6 +131,7 @@ def index_info(ctx: click.Context, index_dir: Path | None, as_json: bool) -> Non
     lines = [
         ("index", str(folder)),
         ("model", f"{manifest['model']} (weights sha256 {manifest['model_fingerprint'][:12]}…)"),
+        ("encoder", manifest.get("precision", "fp32")),
         ("dimension", manifest["dimension"]),
         ("articles", counts["articles"]),
         ("chunks", counts["chunks"]),
