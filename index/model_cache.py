@@ -18,7 +18,7 @@ from index.errors import ModelNotFound
 log = logging.getLogger(__name__)
 
 # Bump when the export recipe changes, so caches made by an older one are made again.
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 INT8_FILE = "model-int8.onnx"
 _META_FILE = "model-int8.json"
 

@@ -128,19 +128,21 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_embedder(model_cache: Path) -> Int8Embedder:
-    """The bundled all-MiniLM-L6-v2 as the default int8 encoder, made once per session."""
+def int8_embedder(model_cache: Path) -> Int8Embedder:
+    """The bundled all-MiniLM-L6-v2 as the int8 encoder, made once per session."""
     return Int8Embedder(cache_dir=model_cache, threads=1)
 
 
 @pytest.fixture(scope="session")
-def fp32_embedder() -> SentenceEmbedder:
-    """The bundled all-MiniLM-L6-v2 on torch (fp32), loaded once per session."""
+def real_embedder() -> SentenceEmbedder:
+    """The bundled all-MiniLM-L6-v2 (the default fp32 encoder), loaded once per session."""
     return SentenceEmbedder()
 
 
 @pytest.fixture(scope="session")
-def bundled_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Int8Embedder) -> Path:
+def bundled_index(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceEmbedder
+) -> Path:
     """The bundled corpus indexed with the real model (built once per session)."""
     root = tmp_path_factory.mktemp("bundled")
     shutil.copytree(CORPUS, root / "corpus")
