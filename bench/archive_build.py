@@ -1,12 +1,13 @@
 """The whole RealTimeQA archive (5,270 articles) through `newsdesk index build`, as a user runs it.
 
-    .venv/bin/python bench/archive_build.py [--encoder int8] [--updates 3]
+    .venv/bin/python bench/archive_build.py [--encoder int8] [--updates 3] [--articles N]
 
 1. From an empty index, `newsdesk index build` in a process of its own: wall time, the
    summary line (chunks/s and the build's peak resident memory) and the load average.
 2. A one-article update: one article changed, the same command again (`--updates` times).
-3. Query latency on that index: `Answerer.ask` over the archive's own questions (three
-   rounds after a warm-up), and recall@10 of the index's HNSW against exact search.
+3. Query latency on that index, measured as bench/query_latency.py does (`Answerer.ask`
+   over the archive's own questions, three rounds after a warm-up), and recall@10 of the
+   index's HNSW against exact search.
 
 The articles are read from ../shared/data; the working copy lives under var/bench
 (git-ignored). Figures go to bench/results/archive_build.json.
@@ -70,6 +71,7 @@ def change_one(corpus_file: Path, line_number: int, stamp: int) -> None:
 
 
 def query_side(index_dir: Path, encoder: str, cache: Path) -> dict:
+    from bench.query_latency import measure
     from index import make_embedder
     from index.reader import _HNSW_EF_SEARCH
     from index.store import choose_faiss_index
@@ -81,14 +83,7 @@ def query_side(index_dir: Path, encoder: str, cache: Path) -> dict:
         json.loads(line)["question"]
         for line in (ARCHIVE / "questions.jsonl").open(encoding="utf-8")
     ]
-    for question in questions[:20]:
-        answerer.ask(question)
-    totals, embed = [], []
-    for _ in range(3):
-        for question in questions:
-            answer = answerer.ask(question)
-            totals.append(answer.latency_ms)
-            embed.append(answer.timings_ms["embed"])
+    latency = measure(answerer, questions)
     opened = answerer.index
     vectors = np.asarray(opened.chunk_vectors, dtype=np.float32)
     exact, _ = choose_faiss_index(vectors, ann_threshold=len(vectors) + 1)
@@ -100,11 +95,7 @@ def query_side(index_dir: Path, encoder: str, cache: Path) -> dict:
         "index_type": opened.manifest["index_type"],
         "hnsw_ef_search": _HNSW_EF_SEARCH,
         "chunks": opened.n_chunks,
-        "questions": len(questions),
-        "calls": len(totals),
-        "p50_ms": round(float(np.percentile(totals, 50)), 2),
-        "p95_ms": round(float(np.percentile(totals, 95)), 2),
-        "embed_median_ms": round(float(np.median(embed)), 2),
+        **latency,
         "hnsw_recall_at_10": round(float(recall), 4),
     }
 
@@ -113,21 +104,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoder", default="int8", choices=["int8", "fp32"])
     parser.add_argument("--updates", type=int, default=3)
+    parser.add_argument(
+        "--articles", type=int, default=0, help="only the first N articles (0: all 5,270)"
+    )
     args = parser.parse_args()
     work = WORK / "realtimeqa"
     shutil.rmtree(work, ignore_errors=True)
     corpus = work / "corpus"
     corpus.mkdir(parents=True)
-    shutil.copyfile(ARCHIVE / "articles.jsonl", corpus / "articles.jsonl")
+    with (ARCHIVE / "articles.jsonl").open(encoding="utf-8") as source:
+        lines = source.readlines()
+    lines = lines[: args.articles] if args.articles else lines
+    (corpus / "articles.jsonl").write_text("".join(lines), encoding="utf-8")
     cache = ROOT / "var" / "models"
     env = {**os.environ, "NEWSDESK_ENCODER": args.encoder, "NEWSDESK_MODEL_CACHE": str(cache)}
-    results: dict = {"encoder": args.encoder, "cpus": os.cpu_count()}
+    results: dict = {"encoder": args.encoder, "cpus": os.cpu_count(), "articles": len(lines)}
     results["uptime_before"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout
     results["full_build"] = run_build(corpus, work / "index", env)
     print("full build:", results["full_build"], flush=True)
     updates = []
     for n in range(args.updates):
-        change_one(corpus / "articles.jsonl", 100 + 997 * n, n)
+        change_one(corpus / "articles.jsonl", (100 + 997 * n) % len(lines), n)
         updates.append(run_build(corpus, work / "index", env))
         print("one-article update:", updates[-1], flush=True)
     results["one_article_updates"] = updates
@@ -135,8 +132,9 @@ def main() -> None:
     print("query:", results["query"], flush=True)
     results["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"(figures in {RESULTS.relative_to(ROOT)})")
+    out = RESULTS.with_name(f"archive_build_{args.articles}.json") if args.articles else RESULTS
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"(figures in {out.relative_to(ROOT)})")
 
 
 if __name__ == "__main__":

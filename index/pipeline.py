@@ -28,10 +28,11 @@ from index.writer import IndexWriter
 
 CLEANER_VERSION = 2
 ProgressFn = Callable[[str, int, int], None]
-# Chunks embedded together: sorted by length inside the window, so batches pad little.
-WINDOW_CHUNKS = 1024
+# Chunks embedded together: sorted by length inside the window, so batches pad little;
+# progress is reported after each window.
+WINDOW_CHUNKS = 256
 _PREFETCH_ARTICLES = 64
-_READING_STEP = 25
+_READING_STEP = 10
 
 
 @dataclass
@@ -216,6 +217,8 @@ def stream_articles(
     pending = 0
 
     def flush() -> None:
+        if settings.progress and counts.fresh_chunks:  # the bar shows before the first pass
+            settings.progress("embedding", counts.embedded_chunks, counts.expected_fresh_chunks())
         counts.embedded_chunks += embed_window(window, embedder)
         for item in window:
             assert item.chunk_vectors is not None and item.sentence_vectors is not None

@@ -37,12 +37,12 @@ class _Progress:
                     disable=None,
                     leave=False,
                     position=len(self._bars),
-                    mininterval=0.5,
                 )
                 self._bars[phase] = bar
             if bar.total != total:  # the chunks to embed are known only once all are read
                 bar.total = total
             bar.update(done - bar.n)
+            bar.refresh()  # reports come seconds apart: show each one as it comes
 
     def close(self) -> None:
         for bar in self._bars.values():
