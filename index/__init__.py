@@ -17,14 +17,13 @@ from index.errors import (
 )
 from index.lexical import STOPWORDS, tokenize, words
 from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
-from index.onnx_encoder import ENCODERS, Int8Embedder, make_embedder
+from index.onnx_encoder import Int8Embedder, make_embedder
 from index.pipeline import ProgressFn
 from index.reader import OpenIndex, check_precision, index_size_bytes, load_index
 from index.store import ArticleRecord, read_manifest
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
-    "ENCODERS",
     "STOPWORDS",
     "ArticleRecord",
     "BuildOptions",

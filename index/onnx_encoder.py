@@ -144,9 +144,6 @@ class Int8Embedder:
         return normalise(pooled.astype(np.float32)), span_vectors
 
 
-ENCODERS = ("int8", "fp32")
-
-
 def make_embedder(
     encoder: str,
     model: str | None = None,
