@@ -46,7 +46,7 @@ main()
 
 
 async def test_newsdesk_bot_answers_and_stops_cleanly_on_sigterm(
-    fake_discord: FakeDiscord, bundled_index: Path, model_cache: Path, tmp_path: Path
+    fake_discord: FakeDiscord, bundled_index: Path, tmp_path: Path
 ):
     launcher = tmp_path / "launch_bot.py"
     launcher.write_text(
@@ -61,7 +61,6 @@ async def test_newsdesk_bot_answers_and_stops_cleanly_on_sigterm(
         "NEWSDESK_INDEX_DIR": str(bundled_index),
         "NEWSDESK_CORPUS_DIR": str(bundled_index.parent / "corpus"),
         "NEWSDESK_DB": str(tmp_path / "log.db"),
-        "NEWSDESK_MODEL_CACHE": str(model_cache),
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
     }
