@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from index.build import BuildOptions, BuildSummary, ProgressFn, build_index
+    from index.build import BuildOptions, BuildSummary, build_index
     from index.chunking import Chunk, Span, chunk_sentences, segment, split_sentences
     from index.cleaning import CleanText, clean_body
     from index.dates import (
@@ -40,7 +40,15 @@ if TYPE_CHECKING:
     )
     from index.lexical import STOPWORDS, tokenize, words
     from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
-    from index.reader import OpenIndex, article_chunk_counts, index_size_bytes, load_index
+    from index.onnx_encoder import Int8Embedder, make_embedder
+    from index.pipeline import ProgressFn
+    from index.reader import (
+        OpenIndex,
+        article_chunk_counts,
+        check_precision,
+        index_size_bytes,
+        load_index,
+    )
     from index.store import ArticleRecord, read_manifest
 
 _SOURCES = {
@@ -65,7 +73,10 @@ _SOURCES = {
     "ModelNotFound": "index.errors",
     "NewsdeskError": "index.errors",
     "OpenIndex": "index.reader",
-    "ProgressFn": "index.build",
+    "ProgressFn": "index.pipeline",
+    "Int8Embedder": "index.onnx_encoder",
+    "make_embedder": "index.onnx_encoder",
+    "check_precision": "index.reader",
     "QuestionTooLong": "index.errors",
     "RawArticle": "index.loaders",
     "STOPWORDS": "index.lexical",
@@ -127,6 +138,7 @@ __all__ = [
     "Grain",
     "IndexFormatError",
     "IndexNotFound",
+    "Int8Embedder",
     "ModelNotFound",
     "NewsdeskError",
     "OpenIndex",
@@ -139,6 +151,7 @@ __all__ = [
     "UnreadableQuestion",
     "article_chunk_counts",
     "build_index",
+    "check_precision",
     "chunk_sentences",
     "clean_body",
     "default_model_path",
@@ -148,6 +161,7 @@ __all__ = [
     "iter_corpus_files",
     "load_file",
     "load_index",
+    "make_embedder",
     "read_manifest",
     "segment",
     "split_sentences",

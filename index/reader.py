@@ -99,12 +99,38 @@ class OpenIndex:
         return self.articles[a].text[s:e]
 
 
-def load_index(folder: Path, *, expected_fingerprint: str | None = None) -> OpenIndex:
+def index_precision(manifest: dict[str, Any]) -> str:
+    """The encoder precision an index was built with (indexes from before int8 say none)."""
+    return str(manifest.get("precision", "fp32"))
+
+
+def check_precision(folder: Path, manifest: dict[str, Any], precision: str) -> None:
+    """Raise unless the index was built by the encoder of this precision.
+
+    Raises:
+        IndexFormatError: the index's vectors come from the other encoder.
+    """
+    built = index_precision(manifest)
+    if built != precision:
+        raise IndexFormatError(
+            f"The index at {folder} was built with the {built} encoder, not {precision}; "
+            f"run `newsdesk index build` to rebuild it with {precision}, "
+            f"or set NEWSDESK_ENCODER={built}."
+        )
+
+
+def load_index(
+    folder: Path,
+    *,
+    expected_fingerprint: str | None = None,
+    expected_precision: str | None = None,
+) -> OpenIndex:
     """Open the index in `folder`.
 
     Raises:
         IndexNotFound: there is no index.
-        IndexFormatError: it is damaged, of another format, or built with another model.
+        IndexFormatError: it is damaged, of another format, or built with another model or
+            encoder precision.
     """
     # Follow the link to the build once, so a build swapped in meanwhile is never half-read.
     folder = folder.resolve() if folder.is_symlink() else folder
@@ -114,6 +140,8 @@ def load_index(folder: Path, *, expected_fingerprint: str | None = None) -> Open
             f"The index at {folder} was built with another model ({manifest.get('model')}); "
             "run `newsdesk index build` to rebuild it with the configured one."
         )
+    if expected_precision:
+        check_precision(folder, manifest, expected_precision)
     return OpenIndex(folder)
 
 

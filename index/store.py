@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import faiss
 import numpy as np
-import sqlite_utils
 from numpy.typing import NDArray
 
 from index.errors import IndexFormatError, IndexNotFound
@@ -23,6 +23,7 @@ CHUNK_VECTORS = "chunk_vectors.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 DATABASE = "chunks.db"
 BM25_DIR = "bm25"
+_ADD_BLOCK = 4096
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,17 @@ class IndexData:
     sentence_vectors: NDArray[np.float16]
 
 
-def choose_faiss_index(vectors: NDArray[np.float32], *, ann_threshold: int) -> tuple[Any, str]:
-    """Exact inner product below `ann_threshold` vectors, HNSW above it."""
+def choose_faiss_index(
+    vectors: NDArray[np.float32],
+    *,
+    ann_threshold: int,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Any, str]:
+    """Exact inner product below `ann_threshold` vectors, HNSW above it.
+
+    Vectors are added in blocks (they may be a memory map of the file being built);
+    `progress` hears how many are in after each block.
+    """
     dim = vectors.shape[1]
     faiss_index: Any
     if len(vectors) < ann_threshold:
@@ -64,69 +74,17 @@ def choose_faiss_index(vectors: NDArray[np.float32], *, ann_threshold: int) -> t
         faiss_index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         faiss_index.hnsw.efConstruction = 80
         kind = "hnsw32"
-    if len(vectors):
-        faiss_index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    for begin in range(0, len(vectors), _ADD_BLOCK):
+        block = vectors[begin : begin + _ADD_BLOCK]
+        faiss_index.add(np.ascontiguousarray(block, dtype=np.float32))
+        if progress:
+            progress(begin + len(block))
     return faiss_index, kind
 
 
-def write_index(
-    folder: Path,
-    data: IndexData,
-    lexical: LexicalIndex,
-    faiss_index: Any,  # noqa: ANN401 (faiss has no type stubs)
-) -> None:
-    """Write a complete index into the empty folder `folder` (which the caller swaps in)."""
-    folder.mkdir(parents=True)
-    np.save(folder / CHUNK_VECTORS, data.chunk_vectors)
-    np.save(folder / SENTENCE_VECTORS, data.sentence_vectors)
+def write_faiss(faiss_index: Any, folder: Path) -> None:  # noqa: ANN401 (faiss has no type stubs)
+    """Write the FAISS index into the index folder being built."""
     faiss.write_index(faiss_index, str(folder / VECTORS))
-    lexical.save(folder / BM25_DIR)
-    db = sqlite_utils.Database(folder / DATABASE)
-    # One transaction for all rows: a commit per batch costs an fsync each, seconds in all.
-    with db.atomic():
-        _insert_rows(db, data)
-    db.close()
-    (folder / MANIFEST).write_text(json.dumps(data.manifest, indent=2) + "\n", encoding="utf-8")
-
-
-def _insert_rows(db: sqlite_utils.Database, data: IndexData) -> None:
-    db.table("articles").insert_all(
-        ({"article_idx": i, **asdict(a)} for i, a in enumerate(data.articles)),
-        pk="article_idx",
-        batch_size=1000,
-    )
-    db.table("chunks").insert_all(
-        (
-            dict(
-                zip(
-                    (
-                        "chunk_id",
-                        "article_idx",
-                        "char_start",
-                        "char_end",
-                        "first_sentence",
-                        "last_sentence",
-                    ),
-                    (i, *map(int, row)),
-                    strict=True,
-                )
-            )
-            for i, row in enumerate(data.chunk_rows)
-        ),
-        pk="chunk_id",
-        batch_size=5000,
-    )
-    db.table("sentences").insert_all(
-        (
-            {"sentence_id": i, "article_idx": int(a), "char_start": int(s), "char_end": int(e)}
-            for i, (a, s, e) in enumerate(data.sentence_rows)
-        ),
-        pk="sentence_id",
-        batch_size=5000,
-    )
-    db.table("manifest").insert_all(
-        ({"key": k, "value": json.dumps(v)} for k, v in data.manifest.items()), pk="key"
-    )
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:

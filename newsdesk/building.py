@@ -3,34 +3,46 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
-from index import BuildOptions, BuildSummary, CorpusNotFound, SentenceEmbedder, build_index
+from index import BuildOptions, BuildSummary, CorpusNotFound, Embedder, build_index
 from newsdesk.settings import Settings
+from newsdesk.wiring import open_encoder
+
+_UNITS = {"reading": " articles", "embedding": " chunks", "bm25": " chunks", "vectors": " vectors"}
+# The model's two threads and the reading thread share the two cores of a small machine.
+BUILD_THREADS = 2
 
 
 class _Progress:
-    """A tqdm bar on stderr per phase, shown only when stderr is a terminal."""
+    """A tqdm bar on stderr per phase (reading and embedding run at once), on a terminal only."""
 
     def __init__(self) -> None:
         self._bars: dict[str, Any] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         from tqdm import tqdm
 
-        bar = self._bars.get(phase)
-        if bar is None:
-            bar = tqdm(
-                total=total,
-                desc=phase,
-                unit=" chunks" if phase == "embedding" else " articles",
-                file=sys.stderr,
-                disable=None,
-                leave=False,
-            )
-            self._bars[phase] = bar
-        bar.update(done - bar.n)
+        with self._lock:  # reading reports from the build's worker thread
+            bar = self._bars.get(phase)
+            if bar is None:
+                bar = tqdm(
+                    total=total,
+                    desc=f"{phase:9}",
+                    unit=_UNITS.get(phase, " steps"),
+                    file=sys.stderr,
+                    disable=None,
+                    leave=False,
+                    position=len(self._bars),
+                )
+                self._bars[phase] = bar
+            if bar.total != total:  # the chunks to embed are known only once all are read
+                bar.total = total
+            bar.update(done - bar.n)
+            bar.refresh()  # reports come seconds apart: show each one as it comes
 
     def close(self) -> None:
         for bar in self._bars.values():
@@ -53,7 +65,7 @@ def run_build(
     corpus: Path | None = None,
     index_dir: Path | None = None,
     rebuild: bool = False,
-    embedder: SentenceEmbedder | None = None,
+    embedder: Embedder | None = None,
     show_progress: bool = True,
 ) -> BuildSummary:
     """Build the index the settings point at (or the given folders)."""
@@ -67,7 +79,7 @@ def run_build(
         return build_index(
             corpus,
             index_dir or settings.newsdesk_index_dir,
-            embedder or SentenceEmbedder(settings.newsdesk_model),
+            embedder or open_encoder(settings, threads=BUILD_THREADS),
             build_options(settings, rebuild=rebuild),
             progress=progress,
         )

@@ -17,7 +17,7 @@ from newsdesk.settings import Settings, load_settings
 from newsdesk.terminal import shown
 
 if TYPE_CHECKING:
-    from index import SentenceEmbedder
+    from index import Embedder
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -43,11 +43,11 @@ def settings_from(ctx: click.Context) -> Settings:
     return settings
 
 
-def open_embedder(settings: Settings) -> SentenceEmbedder:
+def open_embedder(settings: Settings) -> Embedder:
     """The configured embedding model (imported here so `--help` stays instant)."""
-    from index import SentenceEmbedder
+    from newsdesk.wiring import open_encoder
 
-    return SentenceEmbedder(settings.newsdesk_model)
+    return open_encoder(settings)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,7 +105,8 @@ def index_build(
         f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.removed} removed, "
         f"{len(summary.skipped)} skipped; "
         f"{summary.chunks} chunks ({summary.embedded_chunks} embedded) in {summary.seconds:.1f} s"
-        f" ({summary.chunks_per_second:.1f} chunks/s)."
+        f" ({summary.chunks_per_second:.1f} chunks/s); "
+        f"peak memory {summary.peak_memory_bytes / 2**20:,.0f} MiB."
     )
 
 
@@ -134,6 +135,7 @@ def index_info(ctx: click.Context, index_dir: Path | None, as_json: bool) -> Non
     lines = [
         ("index", str(folder)),
         ("model", f"{manifest['model']} (weights sha256 {manifest['model_fingerprint'][:12]}…)"),
+        ("encoder", manifest.get("precision", "fp32")),
         ("dimension", manifest["dimension"]),
         ("articles", counts["articles"]),
         ("chunks", counts["chunks"]),

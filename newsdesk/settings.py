@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,8 @@ class Settings(BaseSettings):
     newsdesk_index_dir: Path = Path("var/index")
     newsdesk_db: Path = Path("var/newsdesk.db")
     newsdesk_model: str | None = None
+    newsdesk_encoder: Literal["int8", "fp32"] = "fp32"
+    newsdesk_model_cache: Path = Path("var/models")
     newsdesk_top_k: int = Field(default=4, ge=1, le=10)
     newsdesk_cooldown_s: float = Field(default=5.0, ge=0)
     newsdesk_max_question_chars: int = Field(default=500, ge=10, le=4000)

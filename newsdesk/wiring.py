@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from index import SentenceEmbedder
+from index import Embedder, make_embedder
 from newsdesk.settings import Settings
 from retrieval import DEFAULT_MIN_CONFIDENCE, Answerer, QueryLog, RetrievalConfig, SearchConfig
 
@@ -25,6 +26,20 @@ def retrieval_config(settings: Settings) -> RetrievalConfig:
     )
 
 
+def open_encoder(settings: Settings, *, threads: int = 1) -> Embedder:
+    """The configured model run by the configured encoder (`NEWSDESK_ENCODER`).
+
+    One thread answers a question fastest on a shared 2-core machine; builds ask for more.
+    """
+    return make_embedder(
+        settings.newsdesk_encoder,
+        settings.newsdesk_model,
+        cache_dir=settings.newsdesk_model_cache,
+        threads=threads,
+        notify=lambda message: print(message, file=sys.stderr),
+    )
+
+
 def make_answerer(settings: Settings, index_dir: Path | None = None) -> Answerer:
     """An `Answerer` over the configured index and model.
 
@@ -35,7 +50,7 @@ def make_answerer(settings: Settings, index_dir: Path | None = None) -> Answerer
 
     folder = index_dir or settings.newsdesk_index_dir
     read_manifest(folder)  # fail fast, before the model loads, when there is no index
-    return Answerer(folder, SentenceEmbedder(settings.newsdesk_model), retrieval_config(settings))
+    return Answerer(folder, open_encoder(settings), retrieval_config(settings))
 
 
 def make_query_log(settings: Settings, *, readonly: bool = False) -> QueryLog:

@@ -94,7 +94,11 @@ class Answerer:
         self.config = config or RetrievalConfig()
         self._embed_lock = threading.Lock()
         self._load_lock = threading.Lock()
-        self._index = load_index(index_dir, expected_fingerprint=embedder.fingerprint)
+        self._index = load_index(
+            index_dir,
+            expected_fingerprint=embedder.fingerprint,
+            expected_precision=embedder.precision,
+        )
         self._loaded_target = index_dir.resolve()
         self._checked_at = time.monotonic()
 
@@ -114,7 +118,11 @@ class Answerer:
             target = self.index_dir.resolve()
             if target == self._loaded_target and not force:
                 return False
-            fresh = load_index(self.index_dir, expected_fingerprint=self.embedder.fingerprint)
+            fresh = load_index(
+                self.index_dir,
+                expected_fingerprint=self.embedder.fingerprint,
+                expected_precision=self.embedder.precision,
+            )
             self._index, self._loaded_target = fresh, target
             log.info("index %s loaded (%d articles)", fresh.version, fresh.n_articles)
             return True

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index import BuildOptions, SentenceEmbedder, build_index
+from index import BuildOptions, Int8Embedder, SentenceEmbedder, build_index
 from tests.fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,8 +122,20 @@ def built_index(tmp_path: Path, tiny_corpus: Path, fake_embedder: FakeEmbedder) 
 
 
 @pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model cache for the session: the int8 model is derived into it once."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def int8_embedder(model_cache: Path) -> Int8Embedder:
+    """The bundled all-MiniLM-L6-v2 as the int8 encoder, made once per session."""
+    return Int8Embedder(cache_dir=model_cache, threads=1)
+
+
+@pytest.fixture(scope="session")
 def real_embedder() -> SentenceEmbedder:
-    """The bundled all-MiniLM-L6-v2, loaded once per test session."""
+    """The bundled all-MiniLM-L6-v2 (the default fp32 encoder), loaded once per session."""
     return SentenceEmbedder()
 
 

@@ -16,6 +16,7 @@ class FakeEmbedder:
 
     name = "fake-bow"
     fingerprint = "fake-bow-1"
+    precision = "fp32"
     dim = 64
     max_tokens = 256
 

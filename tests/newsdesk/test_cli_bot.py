@@ -24,8 +24,8 @@ def use_settings(monkeypatch, tmp_path):
     """Run the CLI with explicit settings (no environment, no .env) and the fake model."""
     cli_module._register_optional()
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("newsdesk.building.SentenceEmbedder", lambda model=None: FakeEmbedder())
-    monkeypatch.setattr("newsdesk.wiring.SentenceEmbedder", lambda model=None: FakeEmbedder())
+    monkeypatch.setattr("newsdesk.building.open_encoder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr("newsdesk.wiring.open_encoder", lambda *a, **k: FakeEmbedder())
 
     def use(**values) -> Settings:
         settings = Settings(_env_file=None, **values)

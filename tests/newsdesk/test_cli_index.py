@@ -20,7 +20,7 @@ from tests.fakes import FakeEmbedder
 def runner(tmp_path, monkeypatch) -> CliRunner:
     """A runner in an empty folder (no .env there), the fake model standing in for the real one."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("newsdesk.building.SentenceEmbedder", lambda model=None: FakeEmbedder())
+    monkeypatch.setattr("newsdesk.building.open_encoder", lambda *a, **k: FakeEmbedder())
     return CliRunner()
 
 
@@ -170,7 +170,7 @@ def test_real_model_build_of_the_bundled_corpus_reports_every_article(
     tmp_path, monkeypatch, real_embedder
 ):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("newsdesk.building.SentenceEmbedder", lambda model=None: real_embedder)
+    monkeypatch.setattr("newsdesk.building.open_encoder", lambda *a, **k: real_embedder)
 
     result = CliRunner().invoke(
         cli, ["index", "build", "--corpus", str(CORPUS), "--index", "var/index"]

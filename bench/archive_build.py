@@ -1,0 +1,141 @@
+"""The whole RealTimeQA archive (5,270 articles) through `newsdesk index build`, as a user runs it.
+
+    .venv/bin/python bench/archive_build.py [--encoder int8] [--updates 3] [--articles N]
+
+1. From an empty index, `newsdesk index build` in a process of its own: wall time, the
+   summary line (chunks/s and the build's peak resident memory) and the load average.
+2. A one-article update: one article changed, the same command again (`--updates` times).
+3. Query latency on that index, measured as bench/query_latency.py does (`Answerer.ask`
+   over the archive's own questions, three rounds after a warm-up), and recall@10 of the
+   index's HNSW against exact search.
+
+The articles are read from ../shared/data; the working copy lives under var/bench
+(git-ignored). Figures go to bench/results/archive_build.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.datasets import DATA, ROOT, WORK
+
+ARCHIVE = DATA / "realtimeqa"
+RESULTS = ROOT / "bench" / "results" / "archive_build.json"
+NEWSDESK = Path(sys.executable).with_name("newsdesk")
+_SUMMARY = re.compile(
+    r"in (?P<seconds>[\d.]+) s \((?P<rate>[\d.]+) chunks/s\); peak memory (?P<peak>[\d,]+) MiB"
+)
+
+
+def run_build(corpus: Path, index_dir: Path, env: dict[str, str]) -> dict:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(NEWSDESK), "index", "build", "--corpus", str(corpus), "--index", str(index_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    wall = time.perf_counter() - started
+    summary = done.stdout.strip().splitlines()[-1]
+    found = _SUMMARY.search(summary)
+    assert found, summary
+    return {
+        "wall_seconds": round(wall, 2),
+        "build_seconds": float(found["seconds"]),
+        "chunks_per_s": float(found["rate"]),
+        "peak_memory_mib": int(found["peak"].replace(",", "")),
+        "summary": summary,
+        "load_average": os.getloadavg(),
+    }
+
+
+def change_one(corpus_file: Path, line_number: int, stamp: int) -> None:
+    lines = corpus_file.read_text(encoding="utf-8").split("\n")
+    record = json.loads(lines[line_number])
+    record["text"] += f"\n\nThe figures were revised on day {stamp} of the review."
+    lines[line_number] = json.dumps(record, ensure_ascii=False)
+    corpus_file.write_text("\n".join(lines), encoding="utf-8")
+
+
+def query_side(index_dir: Path, encoder: str, cache: Path) -> dict:
+    from bench.query_latency import measure
+    from index import make_embedder
+    from index.reader import _HNSW_EF_SEARCH
+    from index.store import choose_faiss_index
+    from retrieval import Answerer
+
+    embedder = make_embedder(encoder, cache_dir=cache, threads=1)
+    answerer = Answerer(index_dir, embedder)
+    questions = [
+        json.loads(line)["question"]
+        for line in (ARCHIVE / "questions.jsonl").open(encoding="utf-8")
+    ]
+    latency = measure(answerer, questions)
+    opened = answerer.index
+    vectors = np.asarray(opened.chunk_vectors, dtype=np.float32)
+    exact, _ = choose_faiss_index(vectors, ann_threshold=len(vectors) + 1)
+    query_vectors = embedder.embed(questions)
+    _, truth = exact.search(query_vectors, 10)
+    found = np.stack([opened.dense_search(v, 10)[0] for v in query_vectors])
+    recall = np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=True)])
+    return {
+        "index_type": opened.manifest["index_type"],
+        "hnsw_ef_search": _HNSW_EF_SEARCH,
+        "chunks": opened.n_chunks,
+        **latency,
+        "hnsw_recall_at_10": round(float(recall), 4),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--encoder", default="int8", choices=["int8", "fp32"])
+    parser.add_argument("--updates", type=int, default=3)
+    parser.add_argument(
+        "--articles", type=int, default=0, help="only the first N articles (0: all 5,270)"
+    )
+    args = parser.parse_args()
+    work = WORK / "realtimeqa"
+    shutil.rmtree(work, ignore_errors=True)
+    corpus = work / "corpus"
+    corpus.mkdir(parents=True)
+    with (ARCHIVE / "articles.jsonl").open(encoding="utf-8") as source:
+        lines = source.readlines()
+    lines = lines[: args.articles] if args.articles else lines
+    (corpus / "articles.jsonl").write_text("".join(lines), encoding="utf-8")
+    cache = ROOT / "var" / "models"
+    env = {**os.environ, "NEWSDESK_ENCODER": args.encoder, "NEWSDESK_MODEL_CACHE": str(cache)}
+    results: dict = {"encoder": args.encoder, "cpus": os.cpu_count(), "articles": len(lines)}
+    results["uptime_before"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout
+    results["full_build"] = run_build(corpus, work / "index", env)
+    print("full build:", results["full_build"], flush=True)
+    updates = []
+    for n in range(args.updates):
+        change_one(corpus / "articles.jsonl", (100 + 997 * n) % len(lines), n)
+        updates.append(run_build(corpus, work / "index", env))
+        print("one-article update:", updates[-1], flush=True)
+    results["one_article_updates"] = updates
+    results["query"] = query_side(work / "index", args.encoder, cache)
+    print("query:", results["query"], flush=True)
+    results["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    out = RESULTS.with_name(f"archive_build_{args.articles}.json") if args.articles else RESULTS
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"(figures in {out.relative_to(ROOT)})")
+
+
+if __name__ == "__main__":
+    main()
