@@ -34,35 +34,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.index_build import TimedEmbedder  # noqa: E402
 from index import BuildOptions, SentenceEmbedder, build_index  # noqa: E402
 from ingest import FeedStore, FetchLimits, IngestConfig, Ingester  # noqa: E402
 from tests.ingest.server import NewsServer, Page, article_html, rfc822, rss  # noqa: E402
 
 BBC = ROOT.parent / "shared" / "data" / "bbc-news" / "articles.jsonl"
 RESULTS = ROOT / "bench" / "results" / "ingest_poll.json"
-
-
-class TimedEmbedder:
-    """The real embedder, timing the seconds spent inside the model."""
-
-    def __init__(self, embedder: SentenceEmbedder) -> None:
-        self._embedder = embedder
-        self.name, self.fingerprint = embedder.name, embedder.fingerprint
-        self.dim, self.max_tokens = embedder.dim, embedder.max_tokens
-        self.model_seconds = 0.0
-
-    def count_tokens(self, texts):
-        return self._embedder.count_tokens(texts)
-
-    def embed(self, texts):
-        return self._embedder.embed(texts)
-
-    def embed_with_spans(self, texts, spans):
-        started = time.perf_counter()
-        try:
-            return self._embedder.embed_with_spans(texts, spans)
-        finally:
-            self.model_seconds += time.perf_counter() - started
 
 
 def _serve(articles: list[dict], feeds: int, entries: int, port_out, stop) -> None:
