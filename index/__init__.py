@@ -14,6 +14,7 @@ from index.dates import (
     Grain,
     find_dates,
     iso_window,
+    publication_date,
 )
 from index.embedder import DEFAULT_MODEL_NAME, Embedder, SentenceEmbedder, default_model_path
 from index.errors import (
@@ -30,7 +31,7 @@ from index.errors import (
 )
 from index.lexical import STOPWORDS, tokenize, words
 from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
-from index.reader import OpenIndex, index_size_bytes, load_index
+from index.reader import UNDATED, OpenIndex, index_size_bytes, load_index
 from index.store import ArticleRecord, read_manifest
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "MONTH_NAMES",
     "MONTH_PATTERN",
     "STOPWORDS",
+    "UNDATED",
     "WEEKDAY_NAMES",
     "WEEKDAY_PATTERN",
     "YEAR_PATTERN",
@@ -76,6 +78,7 @@ __all__ = [
     "iter_corpus_files",
     "load_file",
     "load_index",
+    "publication_date",
     "read_manifest",
     "segment",
     "split_sentences",
