@@ -76,27 +76,41 @@ def time_bonus(
         bonus = weights.window * inside - weights.undated * (undated & ~inside)
         return np.asarray(bonus, dtype=np.float64)
     prior = recency_prior(days, as_of, weights.half_life_days)
-    if timeframe.present:
+    if asks_latest(context):
         return np.asarray(weights.present * prior - weights.undated * undated, dtype=np.float64)
     return weights.default * prior
 
 
-def mark_earlier_reports(context: QuestionContext, quotes: list[Quote]) -> list[Quote]:
-    """On a question about the present, the answering quotes from articles older than the
-    newest one among them are earlier reports: they come after it, marked as such.
+def asks_latest(context: QuestionContext) -> bool:
+    """Whether the question asks for the latest state of things: about the present ("Who
+    leads…", "How many … have died"), or what is still to come ("When will … reopen?"),
+    naming no window of its own."""
+    timeframe = context.timeframe
+    if timeframe is None or timeframe.window is not None:
+        return False
+    return timeframe.present or context.question.future
 
-    Only quotes that answer (`score` of at least the first's half) take part; the order among
-    the rest is kept.
+
+def mark_earlier_reports(context: QuestionContext, quotes: list[Quote]) -> list[Quote]:
+    """Reports older than the one that answers, marked as earlier reports.
+
+    On a question about the latest state of things, the newest answering quote comes first
+    and the older answering ones are earlier reports; on a question naming a window, the
+    answering quotes from articles published before the first quote's are. A quote answers
+    when its score is at least half the first's; the order among the rest is kept.
     """
     timeframe = context.timeframe
-    if timeframe is None or not timeframe.present or timeframe.window or len(quotes) < 2:
+    latest = asks_latest(context)
+    if timeframe is None or not (latest or timeframe.window) or len(quotes) < 2:
         return quotes
     line = quotes[0].score / 2
     answering = [q for q in quotes if q.score >= line and q.published is not None]
     if len(answering) < 2:
         return quotes
     newest = max(q.published for q in answering if q.published)
-    if quotes[0].published != newest:
+    if not latest:
+        newest = quotes[0].published or newest
+    elif quotes[0].published != newest:
         first = next(q for q in answering if q.published == newest)
         quotes = [first, *(q for q in quotes if q is not first)]
     return [
