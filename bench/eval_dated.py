@@ -36,7 +36,7 @@ def _holds(text: str, answers: list[str]) -> bool:
 
 
 def dated_outcome(answer: Answer, question: dict) -> str:
-    """"right", or what went wrong: "declined", "first quote misses", "earlier unmarked"."""
+    """The outcome: "right", "declined", "first quote misses" or "earlier unmarked"."""
     if not answer.answered or not answer.quotes:
         return "declined"
     if not _holds(answer.quotes[0].text, question["answers"]):
