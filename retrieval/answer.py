@@ -115,7 +115,7 @@ class Answer:
     index_version: str
     message: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
-    as_of: dt.date | None = None
+    as_of: dt.date | None = None  # the as-of date the question was asked with, if given
     lead: str | None = None  # for a "when" question, the date that answers ("February 2023")
 
     @property

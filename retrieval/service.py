@@ -186,6 +186,6 @@ class Answerer:
             index_version=index.version,
             message=decision.message,
             timings_ms={"embed": (embedded - started) * 1000, "answer": (done - embedded) * 1000},
-            as_of=day,
+            as_of=as_of,
             lead=lead,
         )
