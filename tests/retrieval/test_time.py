@@ -142,6 +142,12 @@ def _quote(text: str, published: str) -> Quote:
             [("In February", "2023-02")],
         ),
         ("The talks ended on Sunday, officials said.", "2023-06-20", [("on Sunday", "2023-06-18")]),
+        ("In February, he canceled a planned trip.", "2023-06-14", [("In February", "2023-02")]),
+        (
+            "Talks are expected on Sunday after a planned trip in February was cancelled.",
+            "2023-06-14",
+            [("on Sunday", "2023-06-18"), ("in February", "2023-02")],
+        ),
         ("The deal was signed in December, he said.", "2024-01-10", [("in December", "2023-12")]),
         ("Prices fell last week.", "2023-06-14", [("last week", "2023-06-05")]),
         ("Sales rose last year, the firm said.", "2025-01-03", [("last year", "2024")]),
