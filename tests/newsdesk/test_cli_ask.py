@@ -137,8 +137,8 @@ def test_ask_json_carries_as_of_the_lead_and_resolved_dates(env):
     assert answer["as_of"] == "2023-07-01"
     assert answer["lead"] == "February 2023"
     first = answer["quotes"][0]
-    dates = {d["text"]: d for d in first["dates"]}
-    assert dates["In February"]["resolved"] == "2023-02"
+    dates = {d["text"].lower(): d["resolved"] for d in first["dates"]}
+    assert dates["in february"] == "2023-02"
     for quote in answer["quotes"]:
         for d in quote["dates"]:
             assert quote["text"][d["char_start"] : d["char_end"]] == d["text"]
