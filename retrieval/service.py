@@ -70,14 +70,22 @@ def decide(quotes: list[Quote], *, min_confidence: float, articles_searched: int
 
 
 def answer_quotes(
-    index: OpenIndex, context: QuestionContext, config: RetrievalConfig, *, k: int
+    index: OpenIndex,
+    context: QuestionContext,
+    config: RetrievalConfig,
+    *,
+    k: int,
+    timings_ms: dict[str, float] | None = None,
 ) -> list[Quote]:
     """Stages 1 to 4 for one question: retrieve, gather evidence, rank, assemble quotes.
 
     Quotes carry their resolved dates; on a question about the present, older answering
-    reports follow the newest, marked as earlier reports.
+    reports follow the newest, marked as earlier reports. `timings_ms`, when given, gets
+    the milliseconds spent searching ("search") and on everything after it ("quote").
     """
+    started = time.perf_counter()
     candidates = retrieve(index, context, config.search)
+    searched = time.perf_counter()
     evidence = gather_evidence(index, context, candidates)
     bonus = time_bonus(index, context, [e.sentence_id for e in evidence], config.time)
     ranked = rank_sentences(evidence, config.weights, bonus)
@@ -89,7 +97,11 @@ def answer_quotes(
     quotes = assemble_quotes(
         index, context, ranked, k=k, weights=config.weights, confidence=confidence
     )
-    return mark_earlier_reports(context, [date_quote(q) for q in quotes])
+    quotes = mark_earlier_reports(context, [date_quote(q) for q in quotes])
+    if timings_ms is not None:
+        timings_ms["search"] = (searched - started) * 1000
+        timings_ms["quote"] = (time.perf_counter() - searched) * 1000
+    return quotes
 
 
 class Answerer:
@@ -169,7 +181,8 @@ class Answerer:
         vector = self.embed_question(checked.text)
         context = make_context(index, checked, vector, as_of=day, time_aware=config.time_aware)
         embedded = time.perf_counter()
-        quotes = answer_quotes(index, context, config, k=k or config.top_k)
+        timings: dict[str, float] = {}
+        quotes = answer_quotes(index, context, config, k=k or config.top_k, timings_ms=timings)
         decision = decide(
             quotes, min_confidence=config.min_confidence, articles_searched=index.n_articles
         )
@@ -185,7 +198,11 @@ class Answerer:
             articles_searched=index.n_articles,
             index_version=index.version,
             message=decision.message,
-            timings_ms={"embed": (embedded - started) * 1000, "answer": (done - embedded) * 1000},
+            timings_ms={
+                "embed": (embedded - started) * 1000,
+                "answer": (done - embedded) * 1000,
+                **timings,
+            },
             as_of=as_of,
             lead=lead,
         )
