@@ -55,6 +55,22 @@ def test_articles_published_after_as_of_are_never_searched_or_quoted(answerer, d
     assert all(opened.chunk_article(int(c)) not in later for c in [*dense, *lexical])
 
 
+def test_filtered_dense_search_is_the_same_through_faiss_and_exactly(dated_index, answerer):
+    import index.reader
+
+    opened = load_index(dated_index)
+    allowed = opened.chunks_until(DAY("2024-06-01"))
+    vector = answerer.embed_question("Who leads the police department?")
+    exact = opened.dense_search(vector, 10, allowed)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index.reader, "_EXACT_BELOW", 0)  # through FAISS's IDSelectorBitmap
+        through_faiss = opened.dense_search(vector, 10, allowed)
+
+    assert 0 < allowed.sum() < len(allowed)
+    assert exact[0].tolist() == through_faiss[0].tolist()
+    assert np.allclose(exact[1], through_faiss[1], atol=1e-5)
+
+
 @pytest.mark.parametrize(
     "question", [q for q in QUESTIONS if "earlier" in q], ids=lambda q: q["articles"][0]
 )
