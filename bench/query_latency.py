@@ -1,17 +1,21 @@
 """Warm, in-process latency of one answer call, and where the time goes.
 
-Asks every question of tests/data/qa.jsonl over the bundled corpus, and 1,000 NewsQA
-questions over the NewsQA corpus (2,201 articles; built by bench/build_public.py), three
-rounds each after a warm-up, and prints p50/p95 of `Answerer.ask` and the median share
-spent embedding the question, searching (FAISS + BM25 + fusion) and choosing quotes.
+Asks every question of tests/data/qa.jsonl over the bundled corpus, the 174 RealTimeQA
+development questions, each as of its date, over the whole RealTimeQA article file
+(var/rtqa/index, see bench/eval_realtimeqa.py), and 1,000 NewsQA questions over the NewsQA
+corpus (2,201 articles; built by bench/build_public.py), three rounds each after a
+warm-up, and prints p50/p95 of `Answerer.ask` and the median share spent embedding the
+question, searching (FAISS + BM25 + fusion) and choosing quotes (with the dates in them).
+A corpus whose index has not been built is skipped.
 
-    .venv/bin/python bench/build_public.py && .venv/bin/python bench/query_latency.py
+    .venv/bin/python bench/query_latency.py
 
 Figures go to bench/results/query_latency.json.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import tempfile
@@ -24,17 +28,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.datasets import ROOT, WORK, newsqa
 from index import SentenceEmbedder, build_index
 from retrieval import Answerer
+from retrieval.evaluation import load_qa
 
 ROUNDS = 3
 
 
-def measure(answerer: Answerer, questions: list[str]) -> dict[str, float]:
-    for question in questions[:20]:
-        answerer.ask(question)
+def measure(
+    answerer: Answerer, questions: list[str], as_of: list[dt.date | None] | None = None
+) -> dict[str, float]:
+    days = as_of or [None] * len(questions)
+    for question, day in list(zip(questions, days, strict=True))[:20]:
+        answerer.ask(question, as_of=day)
     totals, parts = [], {"embed": [], "search": [], "quote": []}
     for _ in range(ROUNDS):
-        for question in questions:
-            answer = answerer.ask(question)
+        for question, day in zip(questions, days, strict=True):
+            answer = answerer.ask(question, as_of=day)
             totals.append(answer.latency_ms)
             for name in parts:
                 parts[name].append(answer.timings_ms[name])
@@ -62,14 +70,21 @@ def main() -> None:
         results["bundled corpus (5 articles)"] = measure(
             Answerer(Path(tmp) / "index", embedder), bundled_questions
         )
-    _, items = newsqa()
-    results["NewsQA corpus (2,201 articles)"] = measure(
-        Answerer(WORK / "newsqa" / "index", embedder), [i["question"] for i in items]
-    )
-    print(f"{'corpus':32} {'p50 ms':>8} {'p95 ms':>8} {'embed':>7} {'search':>7} {'quote':>7}")
+    rtqa = ROOT / "var" / "rtqa" / "index"
+    if rtqa.exists():
+        items = [i for i in load_qa(ROOT / "var" / "realtimeqa_dev.jsonl") if i.answerable]
+        results["RealTimeQA corpus (5,270 articles)"] = measure(
+            Answerer(rtqa, embedder), [i.question for i in items], [i.as_of for i in items]
+        )
+    if (WORK / "newsqa" / "index").exists():
+        _, records = newsqa()
+        results["NewsQA corpus (2,201 articles)"] = measure(
+            Answerer(WORK / "newsqa" / "index", embedder), [i["question"] for i in records]
+        )
+    print(f"{'corpus':36} {'p50 ms':>8} {'p95 ms':>8} {'embed':>7} {'search':>7} {'quote':>7}")
     for name, r in results.items():
         print(
-            f"{name:32} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['share_embed']:7.0%} "
+            f"{name:36} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['share_embed']:7.0%} "
             f"{r['share_search']:7.0%} {r['share_quote']:7.0%}"
         )
     out = ROOT / "bench" / "results" / "query_latency.json"

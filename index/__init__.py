@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         Grain,
         find_dates,
         iso_window,
+        publication_date,
     )
     from index.embedder import DEFAULT_MODEL_NAME, Embedder, SentenceEmbedder, default_model_path
     from index.errors import (
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from index.onnx_encoder import Int8Embedder, make_embedder
     from index.pipeline import ProgressFn
     from index.reader import (
+        UNDATED,
         OpenIndex,
         article_chunk_counts,
         check_precision,
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
     from index.store import ArticleRecord, read_manifest
 
 _SOURCES = {
+    "publication_date": "index.dates",
+    "UNDATED": "index.reader",
     "ArticleRecord": "index.store",
     "BuildOptions": "index.build",
     "BuildSummary": "index.build",
@@ -121,6 +125,7 @@ __all__ = [
     "MONTH_NAMES",
     "MONTH_PATTERN",
     "STOPWORDS",
+    "UNDATED",
     "WEEKDAY_NAMES",
     "WEEKDAY_PATTERN",
     "YEAR_PATTERN",
@@ -162,6 +167,7 @@ __all__ = [
     "load_file",
     "load_index",
     "make_embedder",
+    "publication_date",
     "read_manifest",
     "segment",
     "split_sentences",

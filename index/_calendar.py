@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-# Words that put a clause in the future, checked before the past ("planned" is both).
+# Words that put a clause in the future, checked before the past ("planned" is both; after
+# "a" or "the" it only describes a thing: "canceled a planned trip" is past).
 _FUTURE = re.compile(
     r"\b(?:will|won['’]t|shall|would|going to|scheduled|due|set to|expected|expects?|plans?"
-    r"|planned|planning|upcoming|next|forecasts?|is to|are to)\b|\w['’]ll\b",
+    r"|(?<!\ba )(?<!\bthe )planned|planning|upcoming|next|forecasts?|is to|are to)\b"
+    r"|\w['’]ll\b",
     re.IGNORECASE,
 )
 _PAST = re.compile(
@@ -22,7 +24,9 @@ _PAST = re.compile(
 # Prepositions after which a date is a target, often ahead ("postponed to July 8").
 _TOWARD = frozenset({"to", "until", "till", "through", "from", "for"})
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n")
-_CLAUSE_END = re.compile(r"[,;:()—–]")
+# Clauses end at these marks, and a new one starts at a subordinating word ("is expected to
+# hold talks on Sunday | after a planned trip in February was cancelled").
+_CLAUSE_END = re.compile(r"[,;:()—–]|\s(?=(?:after|before|because|although|though|whereas)\s)")
 _REACH = 300
 
 

@@ -149,6 +149,24 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
     return found
 
 
+_ISO_DAY = re.compile(r"\s*(\d{4})-(\d\d)-(\d\d)")
+
+
+def publication_date(published: str | None) -> dt.date | None:
+    """The day an article's `published` field names (an ISO date or date-time, or a full date
+    in words such as "June 14, 2023"), or None when it names no single day."""
+    if not published:
+        return None
+    iso = _ISO_DAY.match(published)
+    if iso is not None:
+        try:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        except ValueError:
+            return None
+    days = [m for m in find_dates(published, None) if m.grain == "day" and m.resolved]
+    return dt.date.fromisoformat(days[0].resolved) if days and days[0].resolved else None
+
+
 def _matches(text: str) -> list[re.Match[str]]:
     """The date pattern's matches around each anchor, in order, none overlapping: each starts
     at the earliest word start before the anchor that gives a match holding the anchor."""

@@ -85,12 +85,18 @@ class LexicalIndex:
         df = float(self._df[term_id])
         return float(np.log(1.0 + (self.n_docs - df + 0.5) / (df + 0.5)))
 
-    def search(self, tokens: list[str], k: int) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-        """The `k` best chunk ids for the query tokens, best first, with BM25 scores."""
+    def search(
+        self, tokens: list[str], k: int, allowed: NDArray[np.bool_] | None = None
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """The `k` best chunk ids for the query tokens, best first, with BM25 scores; with
+        `allowed` (a mask over the chunks), only among those."""
         known = [t for t in tokens if t in self._vocab and t]
         if not known or self.n_docs == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         k = min(k, self.n_docs)
-        ids, scores = self._retriever.retrieve([known], k=k, show_progress=False, n_threads=1)
+        mask = None if allowed is None else allowed.astype(np.float32)
+        ids, scores = self._retriever.retrieve(
+            [known], k=k, show_progress=False, n_threads=1, weight_mask=mask
+        )
         keep = scores[0] > 0
         return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)

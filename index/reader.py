@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+import faiss
 import numpy as np
 from numpy.typing import NDArray
 
+from index.dates import publication_date
 from index.errors import IndexFormatError
 from index.store import (
     DATABASE,
@@ -20,6 +23,8 @@ from index.store import (
 )
 
 _HNSW_EF_SEARCH = 128
+UNDATED = -1  # the day ordinal of an article without a publication date
+_EXACT_BELOW = 8192  # a dense search over at most this many allowed chunks is exact
 
 
 class OpenIndex:
@@ -43,6 +48,35 @@ class OpenIndex:
         if hasattr(self._faiss, "hnsw"):
             self._faiss.hnsw.efSearch = _HNSW_EF_SEARCH
         self._lexical = read_lexical(folder, len(data.chunk_rows))
+        # Publication days as date ordinals (UNDATED when unknown), parsed once here so a
+        # question's as-of date and time window cost one comparison over an array.
+        days = [publication_date(a.published) for a in data.articles]
+        self.article_day: NDArray[np.int32] = np.array(
+            [d.toordinal() if d else UNDATED for d in days], dtype=np.int32
+        )
+        self.chunk_day: NDArray[np.int32] = (
+            self.article_day[data.chunk_rows[:, 0]]
+            if len(data.chunk_rows)
+            else np.zeros(0, np.int32)
+        )
+
+    @property
+    def n_undated(self) -> int:
+        """How many articles have no publication date."""
+        return int(np.count_nonzero(self.article_day == UNDATED))
+
+    def published_on(self, article: int) -> dt.date | None:
+        """The publication day of the article at position `article`, if it has one."""
+        day = int(self.article_day[article])
+        return None if day == UNDATED else dt.date.fromordinal(day)
+
+    def chunks_until(self, as_of: dt.date) -> NDArray[np.bool_]:
+        """Which chunks stand in articles published on or before `as_of`, or undated."""
+        return self.chunk_day <= as_of.toordinal()
+
+    def chunks_within(self, first: dt.date, last: dt.date) -> NDArray[np.bool_]:
+        """Which chunks stand in articles published from `first` to `last`, both included."""
+        return (self.chunk_day >= first.toordinal()) & (self.chunk_day <= last.toordinal())
 
     @property
     def n_articles(self) -> int:
@@ -55,20 +89,50 @@ class OpenIndex:
         return len(self.chunk_rows)
 
     def dense_search(
-        self, question_vector: NDArray[np.float32], k: int
+        self,
+        question_vector: NDArray[np.float32],
+        k: int,
+        allowed: NDArray[np.bool_] | None = None,
     ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-        """The `k` chunks nearest the (normalised) question vector, with cosine scores."""
-        if self.n_chunks == 0:
+        """The `k` chunks nearest the (normalised) question vector, with cosine scores.
+
+        With `allowed` (a mask over the chunks), only those chunks are searched: FAISS skips
+        the others while it searches, so `k` allowed chunks come back whenever there are.
+        """
+        if self.n_chunks == 0 or (allowed is not None and not allowed.any()):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        scores, ids = self._faiss.search(question_vector.reshape(1, -1), min(k, self.n_chunks))
+        query = question_vector.reshape(1, -1)
+        if allowed is not None and np.count_nonzero(allowed) <= _EXACT_BELOW:
+            # A few thousand allowed chunks (a week's articles) are scored exactly: faster
+            # than a graph search that must step over all the others.
+            ids = np.flatnonzero(allowed)
+            scores = self.chunk_vectors[ids] @ question_vector.astype(np.float32)
+            top = np.argsort(-scores, kind="stable")[:k]
+            return ids[top].astype(np.int64), scores[top].astype(np.float32)
+        if allowed is None or allowed.all():
+            scores, ids = self._faiss.search(query, min(k, self.n_chunks))
+        else:
+            bits = np.packbits(allowed, bitorder="little")
+            selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bits))
+            # faiss's bundled stubs lack the search parameters with a selector.
+            params: Any
+            if hasattr(self._faiss, "hnsw"):
+                params = faiss.SearchParametersHNSW(  # type: ignore[attr-defined]
+                    sel=selector, efSearch=_HNSW_EF_SEARCH
+                )
+            else:
+                params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
+            count = min(k, int(np.count_nonzero(allowed)))
+            scores, ids = self._faiss.search(query, count, params=params)
         keep = ids[0] >= 0
         return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
 
     def lexical_search(
-        self, tokens: list[str], k: int
+        self, tokens: list[str], k: int, allowed: NDArray[np.bool_] | None = None
     ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-        """The `k` best chunks by BM25 for already tokenized query terms."""
-        return self._lexical.search(tokens, k)
+        """The `k` best chunks by BM25 for already tokenized query terms (only `allowed`
+        chunks, when given)."""
+        return self._lexical.search(tokens, k, allowed)
 
     def idf(self, term: str) -> float:
         """BM25 inverse document frequency of a stemmed term over the chunks."""

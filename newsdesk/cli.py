@@ -126,8 +126,10 @@ def index_info(ctx: click.Context, index_dir: Path | None, as_json: bool) -> Non
     from index import index_size_bytes, load_index
 
     folder = index_dir or settings_from(ctx).newsdesk_index_dir
-    manifest = dict(load_index(folder).manifest)
+    opened = load_index(folder)
+    manifest = dict(opened.manifest)
     manifest["size_bytes"] = index_size_bytes(folder)
+    manifest["undated_articles"] = opened.n_undated
     if as_json:
         click.echo(json.dumps(manifest, indent=2))
         return
@@ -138,6 +140,7 @@ def index_info(ctx: click.Context, index_dir: Path | None, as_json: bool) -> Non
         ("encoder", manifest.get("precision", "fp32")),
         ("dimension", manifest["dimension"]),
         ("articles", counts["articles"]),
+        ("undated", f"{manifest['undated_articles']} articles without a publication date"),
         ("chunks", counts["chunks"]),
         ("sentences", counts["sentences"]),
         ("skipped files", counts["skipped_files"]),

@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from retrieval.answer import NO_ANSWER, Answer, Quote, Source, no_answer_message
+    from retrieval.answer import NO_ANSWER, Answer, Quote, QuoteDate, Source, no_answer_message
     from retrieval.confidence import ConfidenceFeatures, confidence_features
     from retrieval.context import QuestionContext, make_context
     from retrieval.evidence import (
@@ -29,7 +29,9 @@ if TYPE_CHECKING:
         UnansweredQuestion,
     )
     from retrieval.question import Question, check_question, question_kind
+    from retrieval.quote_dates import date_quote, lead_date, relative_dates, spell_date
     from retrieval.quotes import answer_span, assemble_quotes, passage_span
+    from retrieval.recency import NO_TIME_WEIGHTS, TimeWeights, mark_earlier_reports, time_bonus
     from retrieval.search import Candidate, SearchConfig, fuse_rankings, retrieve
     from retrieval.service import (
         DEFAULT_MIN_CONFIDENCE,
@@ -41,6 +43,15 @@ if TYPE_CHECKING:
     )
 
 _SOURCES = {
+    "QuoteDate": "retrieval.answer",
+    "date_quote": "retrieval.quote_dates",
+    "lead_date": "retrieval.quote_dates",
+    "relative_dates": "retrieval.quote_dates",
+    "spell_date": "retrieval.quote_dates",
+    "NO_TIME_WEIGHTS": "retrieval.recency",
+    "TimeWeights": "retrieval.recency",
+    "mark_earlier_reports": "retrieval.recency",
+    "time_bonus": "retrieval.recency",
     "Answer": "retrieval.answer",
     "Answerer": "retrieval.service",
     "Candidate": "retrieval.search",
@@ -92,6 +103,7 @@ def __getattr__(name: str) -> Any:  # noqa: ANN401 (any exported name)
 __all__ = [
     "DEFAULT_MIN_CONFIDENCE",
     "NO_ANSWER",
+    "NO_TIME_WEIGHTS",
     "Answer",
     "Answerer",
     "Candidate",
@@ -104,6 +116,7 @@ __all__ = [
     "Question",
     "QuestionContext",
     "Quote",
+    "QuoteDate",
     "QuoteWeights",
     "RetrievalConfig",
     "ScoredSentence",
@@ -111,19 +124,26 @@ __all__ = [
     "SentenceEvidence",
     "SentenceFeatures",
     "Source",
+    "TimeWeights",
     "UnansweredQuestion",
     "answer_quotes",
     "answer_span",
     "assemble_quotes",
     "check_question",
     "confidence_features",
+    "date_quote",
     "decide",
     "fuse_rankings",
     "gather_evidence",
+    "lead_date",
     "make_context",
+    "mark_earlier_reports",
     "no_answer_message",
     "passage_span",
     "question_kind",
     "rank_sentences",
+    "relative_dates",
     "retrieve",
+    "spell_date",
+    "time_bonus",
 ]

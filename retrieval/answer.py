@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+
+from index import publication_date
 
 NO_ANSWER = "None of the articles answers that question."
 
@@ -44,21 +47,56 @@ class Source:
 
 
 @dataclass(frozen=True)
+class QuoteDate:
+    """A date expression at quote.text[char_start:char_end] and the ISO day, month or year
+    it means, worked out from the article's publication date."""
+
+    text: str
+    char_start: int
+    char_end: int
+    resolved: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The `ask --json` shape of a date in a quote."""
+        return {
+            "text": self.text,
+            "char_start": self.char_start,
+            "char_end": self.char_end,
+            "resolved": self.resolved,
+        }
+
+
+@dataclass(frozen=True)
 class Quote:
-    """A verbatim passage, its confidence score, and every article it stands in."""
+    """A verbatim passage, its confidence score, and every article it stands in.
+
+    `dates` are the dates the passage names, resolved; `earlier` marks a report older than
+    the newest one on a question about the present state of things.
+    """
 
     text: str
     score: float
     sources: tuple[Source, ...]
     highlight: tuple[int, int] | None = None  # span within `text` that answers the question
+    dates: tuple[QuoteDate, ...] = ()
+    earlier: bool = False
+
+    @property
+    def published(self) -> dt.date | None:
+        """The publication day of the quote's first article, if known."""
+        return publication_date(self.sources[0].published) if self.sources else None
 
     def to_json(self) -> dict[str, Any]:
         """The `ask --json` shape of a quote."""
-        return {
+        shape: dict[str, Any] = {
             "text": self.text,
             "score": round(self.score, 4),
             "sources": [s.to_json() for s in self.sources],
+            "dates": [d.to_json() for d in self.dates],
         }
+        if self.earlier:
+            shape["earlier_report"] = True
+        return shape
 
 
 @dataclass(frozen=True)
@@ -77,6 +115,8 @@ class Answer:
     index_version: str
     message: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+    as_of: dt.date | None = None  # the as-of date the question was asked with, if given
+    lead: str | None = None  # for a "when" question, the date that answers ("February 2023")
 
     @property
     def answer(self) -> str | None:
@@ -90,10 +130,15 @@ class Answer:
 
     def to_json(self) -> dict[str, Any]:
         """The `newsdesk ask --json` object of DESIGN.md."""
-        return {
+        shape: dict[str, Any] = {
             "question": self.question,
             "answered": self.answered,
             "answer": self.answer,
-            "quotes": [q.to_json() for q in self.quotes],
-            "latency_ms": round(self.latency_ms, 2),
         }
+        if self.lead is not None:
+            shape["lead"] = self.lead
+        shape["quotes"] = [q.to_json() for q in self.quotes]
+        shape["latency_ms"] = round(self.latency_ms, 2)
+        if self.as_of is not None:
+            shape["as_of"] = self.as_of.isoformat()
+        return shape

@@ -193,10 +193,12 @@ def find_since(passage: str, question_words: frozenset[str]) -> bool:
 
 
 # Not "could" ("could not be reached for comment" is past), and "may" only in lower case
-# ("in May" is a month).
+# ("in May" is a month). A date put off ("postponed to July 8", "moved the launch to June
+# 26") is a date still to come.
 _FUTURE = re.compile(
     r"\b(?:will|would|shall|plans?|planned|planning|expected|scheduled|set to|going to|next"
-    r"|upcoming|later|tomorrow|future|intends?|might|(?-i:may))\b|['’]ll\b",
+    r"|upcoming|later|tomorrow|future|intends?|might|(?-i:may)|postponed|delayed|rescheduled"
+    r"|pushed back|(?:moved|put off)\b[^.;]{0,60}?\bto)\b|['’]ll\b",
     re.IGNORECASE,
 )
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -21,6 +22,7 @@ class QAItem:
     question: str
     answers: tuple[str, ...]
     articles: tuple[str, ...]
+    as_of: dt.date | None = None  # asked as of that day; None: the evaluation's default
 
     @property
     def answerable(self) -> bool:
@@ -48,17 +50,20 @@ def load_qa(path: Path) -> list[QAItem]:
             continue
         try:
             record = json.loads(line)
+            as_of = record.get("as_of")
             items.append(
                 QAItem(
                     str(record["question"]),
                     tuple(str(a) for a in record.get("answers", [])),
                     tuple(str(a) for a in record.get("articles", [])),
+                    dt.date.fromisoformat(as_of) if as_of is not None else None,
                 )
             )
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise NewsdeskError(
                 f"{path}:{number} is not a QA line like "
-                '{"question": "...", "answers": ["..."], "articles": ["..."]}.'
+                '{"question": "...", "answers": ["..."], "articles": ["..."], '
+                '"as_of": "2025-11-14"} (as_of optional).'
             ) from exc
     return items
 
@@ -127,7 +132,13 @@ def score_answers(items: list[QAItem], answers: list[Answer]) -> dict[str, float
     }
 
 
-def evaluate(ask: Callable[[str], Answer], items: list[QAItem]) -> EvalReport:
-    """Ask every question and score the answers."""
-    answers = [ask(item.question) for item in items]
+class AskFn(Protocol):
+    """What `evaluate` asks with: `Answerer.ask`."""
+
+    def __call__(self, question: str, *, as_of: dt.date | None = None) -> Answer: ...
+
+
+def evaluate(ask: AskFn, items: list[QAItem], *, as_of: dt.date | None = None) -> EvalReport:
+    """Ask every question, each as of its own date or else `as_of`, and score the answers."""
+    answers = [ask(item.question, as_of=item.as_of or as_of) for item in items]
     return EvalReport(score_answers(items, answers), answers)

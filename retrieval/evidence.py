@@ -159,12 +159,18 @@ def gather_evidence(
     return evidence
 
 
-def rank_sentences(evidence: list[SentenceEvidence], weights: QuoteWeights) -> list[ScoredSentence]:
-    """Sentences by combined score, best first."""
+def rank_sentences(
+    evidence: list[SentenceEvidence],
+    weights: QuoteWeights,
+    time_bonus: NDArray[np.float64] | None = None,
+) -> list[ScoredSentence]:
+    """Sentences by combined score, best first; `time_bonus` (one per sentence, see
+    retrieval/recency.py) moves them in the order without changing their scores."""
     if not evidence:
         return []
     scores = np.array([e.features for e in evidence], dtype=np.float32) @ weights.vector()
-    order = np.argsort(-scores, kind="stable")
+    keys = scores if time_bonus is None else scores + time_bonus
+    order = np.argsort(-keys, kind="stable")
     return [
         ScoredSentence(
             evidence[i].sentence_id, float(scores[i]), evidence[i].cue, evidence[i].features

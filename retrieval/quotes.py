@@ -171,6 +171,15 @@ def _normalised(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> frozenset[str]:
+    """The numbers a passage states: two reports that differ in them are not copies
+    ("19 cases" one week, "46 cases" the next)."""
+    return frozenset(_NUMBER.findall(text))
+
+
 @dataclass
 class _Draft:
     text: str
@@ -223,7 +232,10 @@ def assemble_quotes(
         source = _source(index, article, start, end)
         key = _normalised(text)
         for draft in drafts:
-            copy = draft.key == key or float(vector @ draft.vector) >= weights.duplicate_cosine
+            copy = draft.key == key or (
+                float(vector @ draft.vector) >= weights.duplicate_cosine
+                and _numbers(draft.text) == _numbers(text)
+            )
             if copy and all(s.article_id != source.article_id for s in draft.sources):
                 draft.sources.append(source)
                 taken.append((article, start, end))

@@ -23,6 +23,8 @@ class SearchConfig:
     rrf_k: int = 60
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
+    # Weight of the searches restricted to the window a question names, beside the whole.
+    window_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -56,19 +58,41 @@ def fuse_rankings(
     return fused
 
 
+def _searchable(
+    index: OpenIndex, context: QuestionContext
+) -> tuple[NDArray[np.bool_] | None, NDArray[np.bool_] | None]:
+    """The chunks a question may use (None: all) and those of the window it names, if any.
+
+    Articles published after the as-of date are never used; a window the question names is
+    searched on its own beside the whole, so its articles are among the candidates.
+    """
+    if context.timeframe is None or context.as_of is None:
+        return None, None
+    allowed = index.chunks_until(context.as_of)
+    window = context.timeframe.window
+    if window is None:
+        return allowed, None
+    return allowed, allowed & index.chunks_within(*window)
+
+
 def retrieve(index: OpenIndex, context: QuestionContext, config: SearchConfig) -> list[Candidate]:
     """The best `config.quote_chunks` chunks by weighted reciprocal rank fusion."""
-    dense_ids, _ = index.dense_search(context.vector, config.candidates)
-    lexical_ids, lexical_scores = index.lexical_search(list(context.terms), config.candidates)
-    fused = fuse_rankings(
-        [(dense_ids, config.dense_weight), (lexical_ids, config.lexical_weight)],
-        rrf_k=config.rrf_k,
-    )
+    allowed, window = _searchable(index, context)
+    terms = list(context.terms)
+    dense_ids, _ = index.dense_search(context.vector, config.candidates, allowed)
+    lexical_ids, lexical_scores = index.lexical_search(terms, config.candidates, allowed)
+    rankings = [(dense_ids, config.dense_weight), (lexical_ids, config.lexical_weight)]
+    bm25 = dict(zip(lexical_ids.tolist(), lexical_scores.tolist(), strict=True))
+    if window is not None and window.any():
+        window_dense, _ = index.dense_search(context.vector, config.candidates, window)
+        window_ids, window_scores = index.lexical_search(terms, config.candidates, window)
+        rankings += [(window_dense, config.window_weight), (window_ids, config.window_weight)]
+        bm25.update(zip(window_ids.tolist(), window_scores.tolist(), strict=True))
+    fused = fuse_rankings(rankings, rrf_k=config.rrf_k)
     if not fused:
         return []
     top = sorted(fused.items(), key=lambda item: -item[1])[: config.quote_chunks]
     best_fused = top[0][1]
-    bm25 = dict(zip(lexical_ids.tolist(), lexical_scores.tolist(), strict=True))
     best_bm25 = max([bm25.get(c, 0.0) for c, _ in top] + [1e-9])
     ids = np.array([chunk_id for chunk_id, _ in top], dtype=np.int64)
     cosines = index.chunk_vectors[ids].astype(np.float32) @ context.vector

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -17,7 +18,9 @@ from retrieval.confidence import DEFAULT_CONFIDENCE, ConfidenceModel, confidence
 from retrieval.context import QuestionContext, make_context
 from retrieval.evidence import QuoteWeights, ScoredSentence, gather_evidence, rank_sentences
 from retrieval.question import check_question
+from retrieval.quote_dates import date_quote, lead_date
 from retrieval.quotes import assemble_quotes
+from retrieval.recency import TimeWeights, mark_earlier_reports, time_bonus
 from retrieval.search import SearchConfig, retrieve
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,9 @@ class RetrievalConfig:
     weights: QuoteWeights = field(default_factory=QuoteWeights)
     confidence: ConfidenceModel = DEFAULT_CONFIDENCE
     cue_kinds: frozenset[str] = frozenset({"when", "who", "number", "where"})
+    # Off: the as-of date only labels the answer (as before answers knew about time).
+    time_aware: bool = True
+    time: TimeWeights = field(default_factory=TimeWeights)
 
 
 @dataclass(frozen=True)
@@ -64,19 +70,38 @@ def decide(quotes: list[Quote], *, min_confidence: float, articles_searched: int
 
 
 def answer_quotes(
-    index: OpenIndex, context: QuestionContext, config: RetrievalConfig, *, k: int
+    index: OpenIndex,
+    context: QuestionContext,
+    config: RetrievalConfig,
+    *,
+    k: int,
+    timings_ms: dict[str, float] | None = None,
 ) -> list[Quote]:
-    """Stages 1 to 4 for one question: retrieve, gather evidence, rank, assemble quotes."""
+    """Stages 1 to 4 for one question: retrieve, gather evidence, rank, assemble quotes.
+
+    Quotes carry their resolved dates; on a question about the present, older answering
+    reports follow the newest, marked as earlier reports. `timings_ms`, when given, gets
+    the milliseconds spent searching ("search") and on everything after it ("quote").
+    """
+    started = time.perf_counter()
     candidates = retrieve(index, context, config.search)
-    ranked = rank_sentences(gather_evidence(index, context, candidates), config.weights)
+    searched = time.perf_counter()
+    evidence = gather_evidence(index, context, candidates)
+    bonus = time_bonus(index, context, [e.sentence_id for e in evidence], config.time)
+    ranked = rank_sentences(evidence, config.weights, bonus)
 
     def confidence(sentence: ScoredSentence, passage: str) -> float:
         features = confidence_features(index, context, sentence, passage)
         return config.confidence.probability(features)
 
-    return assemble_quotes(
+    quotes = assemble_quotes(
         index, context, ranked, k=k, weights=config.weights, confidence=confidence
     )
+    quotes = mark_earlier_reports(context, [date_quote(q) for q in quotes])
+    if timings_ms is not None:
+        timings_ms["search"] = (searched - started) * 1000
+        timings_ms["quote"] = (time.perf_counter() - searched) * 1000
+    return quotes
 
 
 class Answerer:
@@ -143,8 +168,11 @@ class Answerer:
             vectors = self.embedder.embed([text])
         return np.asarray(vectors[0], dtype=np.float32)
 
-    def ask(self, question: str, *, k: int | None = None) -> Answer:
+    def ask(self, question: str, *, k: int | None = None, as_of: dt.date | None = None) -> Answer:
         """Answer one question with verbatim quotes, or say the articles don't answer it.
+
+        The question is asked on `as_of` (default: today): articles published after it are
+        not used, and the time the question names is read relative to it.
 
         Raises:
             EmptyQuestion: nothing searchable in the question.
@@ -157,13 +185,19 @@ class Answerer:
             checked = replace(checked, kind=None)
         self._maybe_reload()
         index = self._index
-        context = make_context(index, checked, self.embed_question(checked.text))
+        day = as_of or dt.date.today()
+        vector = self.embed_question(checked.text)
+        context = make_context(index, checked, vector, as_of=day, time_aware=config.time_aware)
         embedded = time.perf_counter()
-        quotes = answer_quotes(index, context, config, k=k or config.top_k)
+        timings: dict[str, float] = {}
+        quotes = answer_quotes(index, context, config, k=k or config.top_k, timings_ms=timings)
         decision = decide(
             quotes, min_confidence=config.min_confidence, articles_searched=index.n_articles
         )
         done = time.perf_counter()
+        lead = None
+        if decision.answered and checked.kind == "when" and decision.quotes:
+            lead = lead_date(decision.quotes[0], future=checked.future)
         return Answer(
             question=checked.original,
             answered=decision.answered,
@@ -172,5 +206,11 @@ class Answerer:
             articles_searched=index.n_articles,
             index_version=index.version,
             message=decision.message,
-            timings_ms={"embed": (embedded - started) * 1000, "answer": (done - embedded) * 1000},
+            timings_ms={
+                "embed": (embedded - started) * 1000,
+                "answer": (done - embedded) * 1000,
+                **timings,
+            },
+            as_of=as_of,
+            lead=lead,
         )

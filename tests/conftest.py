@@ -148,3 +148,14 @@ def bundled_index(
     shutil.copytree(CORPUS, root / "corpus")
     build_index(root / "corpus", root / "index", real_embedder)
     return root / "index"
+
+
+DATED_CORPUS = ROOT / "tests" / "data" / "dated" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def dated_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceEmbedder) -> Path:
+    """The dated test set's 36 articles indexed with the real model (built once per session)."""
+    root = tmp_path_factory.mktemp("dated")
+    build_index(DATED_CORPUS, root / "index", real_embedder)
+    return root / "index"

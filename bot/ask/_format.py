@@ -22,7 +22,7 @@ from bot.text import (
     fit,
     size,
 )
-from retrieval import NO_ANSWER, Answer, Quote, Source
+from retrieval import NO_ANSWER, Answer, Quote, Source, relative_dates, spell_date
 
 ANSWERED_COLOUR = discord.Colour(0x2E7D5B)
 UNANSWERED_COLOUR = discord.Colour(0x747F8D)
@@ -59,11 +59,11 @@ def _source_name(source: Source) -> str:
 
 
 def source_line(source: Source) -> str:
-    """Outlet, title, date, link and agency of one source, on one line."""
-    parts = [escape(clip(source.outlet, _NAME_LIMIT))] if source.outlet else []
+    """Date, outlet, title, link and agency of one source, on one line."""
+    parts = [escape(source.published[:32]) if source.published else "undated"]
+    if source.outlet:
+        parts.append(escape(clip(source.outlet, _NAME_LIMIT)))
     parts.append(_source_name(source))
-    if source.published:
-        parts.append(escape(source.published[:32]))
     if source.agency and source.agency != source.outlet:
         parts.append("via " + escape(clip(source.agency, _NAME_LIMIT)))
     return _within(parts, _SOURCE_LIMIT, " · ")
@@ -124,10 +124,15 @@ def quote_block(quote: Quote, limit: int) -> str:
     """A quote with its source line and "also in" line, within `limit`."""
     lines = []
     if quote.sources:
-        lines.append("— " + source_line(quote.sources[0]))
+        earlier = "earlier report: " if quote.earlier else ""
+        lines.append("— " + earlier + source_line(quote.sources[0]))
         also = also_in(quote.sources[1:])
         if also:
             lines.append(also)
+    dates = relative_dates(quote)
+    if dates:
+        resolved = "; ".join(f"{d.text} = {spell_date(d.resolved, d.text)}" for d in dates)
+        lines.append(clip("dates: " + escape(resolved), _SOURCE_LIMIT))
     meta = "\n".join(lines)
     while lines and size(meta) > limit // 2:
         lines.pop()
@@ -157,7 +162,8 @@ def answer_embed(answer: Answer) -> discord.Embed:
         embed.add_field(name=name, value=quote_block(quote, _FIELD_QUOTE_LIMIT), inline=False)
     room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - embed_size(embed))
     if answered:
-        embed.description = quote_block(answer.quotes[0], room)
+        lead = f"**{escape(clip(answer.lead, _NAME_LIMIT))}**\n" if answer.lead else ""
+        embed.description = lead + quote_block(answer.quotes[0], room - size(lead))
     else:
         embed.description = fit(answer.message or NO_ANSWER, room)
     return within_limits(embed)

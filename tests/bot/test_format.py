@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.ask import answer_embed, embed_size, more_sources_embed, quote_block, source_line
 from bot.text import size
-from retrieval import Answer, Quote, Source, no_answer_message
+from retrieval import Answer, Quote, Source, date_quote, no_answer_message
 
 EMOJI = "👍🏽 👨‍👩‍👧 🇺🇦 "
 HOSTILE = "@everyone <@&123> **bold** __u__ ~~s~~ ||spoiler|| `code` [link](https://evil.example) "
@@ -159,10 +159,10 @@ def test_highlight_beyond_the_cut_is_dropped_not_left_open():
     assert "**" not in block
 
 
-def test_source_line_has_outlet_title_link_date_and_agency():
+def test_source_line_starts_with_the_date_then_outlet_title_link_and_agency():
     line = source_line(_source(title="A [weird] title", url="https://example.org/a_(b)?q=1"))
     assert line == (
-        "Outlet · [A (weird) title](https://example.org/a_%28b%29?q=1) · 2023-06-14 · via AP"
+        "2023-06-14 · Outlet · [A (weird) title](https://example.org/a_%28b%29?q=1) · via AP"
     )
 
 
@@ -173,7 +173,7 @@ def test_unsafe_links_are_not_linked(url):
 
 def test_untitled_source_shows_its_article_id():
     assert source_line(_source(title=None, outlet=None, agency="DN", published=None)) == (
-        "`000_abc` · via DN"
+        "undated · `000_abc` · via DN"
     )
 
 
@@ -219,3 +219,21 @@ def test_any_text_formats_within_discord_limits(question, texts, title, url, ans
     ]
     _check_limits(answer_embed(_answer(quotes, answered=answered, question=question)))
     _check_limits(more_sources_embed(question, quotes))
+
+
+def test_an_earlier_report_and_resolved_dates_are_shown_beside_the_quote():
+    text = "In February, officials counted 12 cases."
+    quote = date_quote(Quote(text, 0.8, (_source(),), earlier=True))
+
+    block = quote_block(quote, 1000)
+
+    assert "— earlier report: 2023-06-14 · Outlet" in block
+    assert "dates: In February = February 2023" in block
+    assert block.startswith(text)
+
+
+def test_a_when_answer_leads_with_its_date():
+    quote = Quote("In February, Blinken canceled a trip.", 0.9, (_source(),))
+    answer = Answer("When?", True, (quote,), 10.0, 5, "v1", lead="February 2023")
+
+    assert answer_embed(answer).description.startswith("**February 2023**\n")

@@ -142,6 +142,7 @@ def test_info_shows_model_counts_build_time_type_and_size(runner, tmp_path, tiny
     fields = dict(line.split(":", 1) for line in result.stdout.splitlines())
     assert fields["model"].strip().startswith("fake-bow")
     assert fields["articles"].strip() == "12"
+    assert fields["undated"].strip() == "0 articles without a publication date"
     assert int(fields["chunks"]) >= 12
     assert fields["index type"].strip() == "flat-ip"
     assert fields["chunking"].strip() == "32 tokens, 8 overlap"
@@ -155,6 +156,7 @@ def test_info_json_is_the_manifest_with_the_size(runner, built_index):
     manifest = json.loads(result.stdout)
     assert manifest["counts"]["articles"] == 12
     assert manifest["size_bytes"] > 0
+    assert manifest["undated_articles"] == 0
 
 
 def test_info_without_an_index_is_one_clear_line_and_a_failure(runner, tmp_path):
