@@ -33,8 +33,8 @@ from retrieval import Answerer, RetrievalConfig, TimeWeights, check_question
 from retrieval.evaluation import load_qa, quote_hits
 from retrieval.timeframe import question_timeframe
 
-HALF_LIVES = (7.0, 14.0, 30.0, 60.0, 120.0)
-STRENGTHS = (0.0, 0.05, 0.1, 0.2, 0.4, 0.8)
+HALF_LIVES = (7.0, 30.0, 120.0)
+STRENGTHS = (0.0, 0.1, 0.3, 0.8)
 RESULTS = ROOT / "bench" / "results" / "tune_time.json"
 
 
