@@ -6,13 +6,15 @@ FAISS, BM25 or the model libraries: `newsdesk --help` stays instant.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from index.exports import lazy_names
 
 if TYPE_CHECKING:
     from index.build import BuildOptions, BuildSummary, build_index
     from index.chunking import Chunk, Span, chunk_sentences, segment, split_sentences
     from index.cleaning import CleanText, clean_body
+    from index.database import BUSY_TIMEOUT_S, is_busy, open_shared, with_retries
     from index.dates import (
         CLOCK_PATTERN,
         MONTH_NAMES,
@@ -54,6 +56,11 @@ if TYPE_CHECKING:
     from index.store import ArticleRecord, read_manifest
 
 _SOURCES = {
+    "lazy_names": "index.exports",
+    "BUSY_TIMEOUT_S": "index.database",
+    "is_busy": "index.database",
+    "open_shared": "index.database",
+    "with_retries": "index.database",
     "publication_date": "index.dates",
     "UNDATED": "index.reader",
     "ArticleRecord": "index.store",
@@ -110,16 +117,11 @@ _SOURCES = {
 }
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401 (any exported name)
-    module = _SOURCES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'index' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("index", _SOURCES, globals())
 
 
 __all__ = [
+    "BUSY_TIMEOUT_S",
     "CLOCK_PATTERN",
     "DEFAULT_MODEL_NAME",
     "MONTH_NAMES",
@@ -162,15 +164,19 @@ __all__ = [
     "default_model_path",
     "find_dates",
     "index_size_bytes",
+    "is_busy",
     "iso_window",
     "iter_corpus_files",
+    "lazy_names",
     "load_file",
     "load_index",
     "make_embedder",
+    "open_shared",
     "publication_date",
     "read_manifest",
     "segment",
     "split_sentences",
     "tokenize",
+    "with_retries",
     "words",
 ]

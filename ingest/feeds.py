@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from index import ConfigError, NewsdeskError
+from index import ConfigError, NewsdeskError, open_shared
 from ingest.errors import FeedNotFound
 
 FEEDS = "feeds"
@@ -131,13 +131,7 @@ class FeedStore:
         self.path = path
         self._lock = threading.Lock()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, check_same_thread=False, timeout=30.0)
-            self._db = sqlite_utils.Database(conn)
-            self._db.execute("PRAGMA busy_timeout = 30000")
-            self._db.enable_wal()
-            with self._write():
-                _create_schema(self._db)
+            self._db = open_shared(path, _create_schema, busy_timeout_s=30.0)
         except (sqlite3.Error, OSError) as exc:
             raise NewsdeskError(
                 f"Cannot open the feeds table in {path} ({exc}); check NEWSDESK_DB."

@@ -6,8 +6,9 @@ and model libraries.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from index import lazy_names
 
 if TYPE_CHECKING:
     from retrieval.answer import NO_ANSWER, Answer, Quote, QuoteDate, Source, no_answer_message
@@ -91,13 +92,7 @@ _SOURCES = {
 }
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401 (any exported name)
-    module = _SOURCES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'retrieval' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names("retrieval", _SOURCES, globals())
 
 
 __all__ = [

@@ -2,60 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 import sqlite3
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 import sqlite_utils
 
-log = logging.getLogger(__name__)
+from index import BUSY_TIMEOUT_S, open_shared
 
-T = TypeVar("T")
 QUERIES = "queries"
 FEEDBACK = "feedback"
-BUSY_TIMEOUT_S = 10.0
-_ATTEMPTS = 6
-_FIRST_PAUSE_S = 0.05
-
-
-def is_busy(exc: sqlite3.Error) -> bool:
-    """Whether `exc` is SQLite saying another connection holds the lock (worth a retry)."""
-    text = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
-
-
-def with_retries(action: Callable[[], T]) -> T:
-    """Run `action`, again after a growing pause while the database is busy.
-
-    The busy timeout covers most waits; some steps (switching to WAL, a lock upgrade in a
-    deferred transaction) fail at once instead of waiting, and these need the retries.
-    """
-    pause = _FIRST_PAUSE_S
-    for attempt in range(_ATTEMPTS):
-        try:
-            return action()
-        except sqlite3.OperationalError as exc:
-            if not is_busy(exc) or attempt == _ATTEMPTS - 1:
-                raise
-            time.sleep(pause)
-            pause *= 2
-    raise AssertionError("unreachable")
 
 
 def open_for_writing(path: Path) -> sqlite_utils.Database:
     """The log at `path`, created with its schema if new, in WAL mode."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
-    try:
-        db = sqlite_utils.Database(conn)
-        with_retries(lambda: _prepare(db))
-    except sqlite3.Error:
-        conn.close()
-        raise
-    return db
+    return open_shared(path, _prepare)
 
 
 def open_for_reading(path: Path) -> sqlite_utils.Database:
@@ -83,8 +43,6 @@ def open_for_reading(path: Path) -> sqlite_utils.Database:
 
 
 def _prepare(db: sqlite_utils.Database) -> None:
-    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
     create_schema(db)
 

@@ -15,14 +15,8 @@ from typing import Any
 
 import sqlite_utils
 
-from index import NewsdeskError
-from retrieval._logdb import (
-    FEEDBACK,
-    QUERIES,
-    open_for_reading,
-    open_for_writing,
-    with_retries,
-)
+from index import NewsdeskError, with_retries
+from retrieval._logdb import FEEDBACK, QUERIES, open_for_reading, open_for_writing
 from retrieval.answer import Answer
 
 log = logging.getLogger(__name__)

@@ -79,6 +79,7 @@ def _neighbour_value(
     *,
     terms: SentenceTerms,
     scores: dict[int, float],
+    lacks_answer: bool,
 ) -> float:
     """What `neighbour` adds to a quote of `sentence_id`: its own ranking evidence (its score
     relative to the sentence's), the question's words it adds, and the answer itself (a
@@ -88,9 +89,9 @@ def _neighbour_value(
     gain = lexical_coverage(weights, own | terms(neighbour)) - lexical_coverage(weights, own)
     base = scores.get(sentence_id, 0.0)
     relative = scores.get(neighbour, 0.0) / base if base > 0 else 0.0
-    kind = context.question.kind
-    lacks_answer = kind and not find_cues(kind, index.sentence_text(sentence_id), context.words)
-    if lacks_answer and find_cues(kind, index.sentence_text(neighbour), context.words):
+    if lacks_answer and find_cues(
+        context.question.kind, index.sentence_text(neighbour), context.words
+    ):
         gain += 1.0
     return gain + max(relative, 0.0)
 
@@ -117,8 +118,15 @@ def passage_span(
     if context is None:
         return article, start, end
     terms = terms or SentenceTerms(index)
+    kind = context.question.kind
+    lacks = bool(kind) and not find_cues(kind, index.sentence_text(sentence_id), context.words)
     scored = [
-        (_neighbour_value(index, context, sentence_id, n, terms=terms, scores=scores or {}), n)
+        (
+            _neighbour_value(
+                index, context, sentence_id, n, terms=terms, scores=scores or {}, lacks_answer=lacks
+            ),
+            n,
+        )
         for n in (after, before)
         if same_article(index, n, article)
     ]
