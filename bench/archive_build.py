@@ -5,6 +5,7 @@
 1. From an empty index, `newsdesk index build` in a process of its own: wall time, the
    summary line (chunks/s and the build's peak resident memory) and the load average.
 2. A one-article update: one article changed, the same command again (`--updates` times).
+   With `--reuse`, the index left by an earlier run is kept and only steps 2 and 3 run.
 3. Query latency on that index, measured as bench/query_latency.py does (`Answerer.ask`
    over the archive's own questions, three rounds after a warm-up), and recall@10 of the
    index's HNSW against exact search.
@@ -107,21 +108,28 @@ def main() -> None:
     parser.add_argument(
         "--articles", type=int, default=0, help="only the first N articles (0: all 5,270)"
     )
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the index of an earlier run: updates only"
+    )
     args = parser.parse_args()
     work = WORK / "realtimeqa"
-    shutil.rmtree(work, ignore_errors=True)
     corpus = work / "corpus"
-    corpus.mkdir(parents=True)
-    with (ARCHIVE / "articles.jsonl").open(encoding="utf-8") as source:
-        lines = source.readlines()
-    lines = lines[: args.articles] if args.articles else lines
-    (corpus / "articles.jsonl").write_text("".join(lines), encoding="utf-8")
+    reuse = args.reuse and (work / "index").exists()
+    if not reuse:
+        shutil.rmtree(work, ignore_errors=True)
+        corpus.mkdir(parents=True)
+        with (ARCHIVE / "articles.jsonl").open(encoding="utf-8") as source:
+            lines = source.readlines()
+        lines = lines[: args.articles] if args.articles else lines
+        (corpus / "articles.jsonl").write_text("".join(lines), encoding="utf-8")
+    lines = (corpus / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     cache = ROOT / "var" / "models"
     env = {**os.environ, "NEWSDESK_ENCODER": args.encoder, "NEWSDESK_MODEL_CACHE": str(cache)}
     results: dict = {"encoder": args.encoder, "cpus": os.cpu_count(), "articles": len(lines)}
     results["uptime_before"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout
-    results["full_build"] = run_build(corpus, work / "index", env)
-    print("full build:", results["full_build"], flush=True)
+    if not reuse:
+        results["full_build"] = run_build(corpus, work / "index", env)
+        print("full build:", results["full_build"], flush=True)
     updates = []
     for n in range(args.updates):
         change_one(corpus / "articles.jsonl", (100 + 997 * n) % len(lines), n)
@@ -133,6 +141,7 @@ def main() -> None:
     results["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     out = RESULTS.with_name(f"archive_build_{args.articles}.json") if args.articles else RESULTS
+    out = out.with_name(f"{out.stem}_updates.json") if reuse else out
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"(figures in {out.relative_to(ROOT)})")
 

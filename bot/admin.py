@@ -93,7 +93,7 @@ class AdminCog(commands.Cog):
     ) -> None:
         """Reply with one page of the indexed articles, to the asking user only."""
         index = self.services.answerer.index
-        embed = sources_embed(index.articles, page, self.config.sources_page_size)
+        embed = sources_embed(index.live_articles, page, self.config.sources_page_size)
         await interaction.response.send_message(
             embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS
         )

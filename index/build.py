@@ -20,7 +20,7 @@ import numpy as np
 
 from index.embedder import Embedder
 from index.errors import CorpusNotFound, IndexFormatError, IndexNotFound, NewsdeskError
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, average_length
 from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
 from index.pipeline import PreviousIndex, ProgressFn, StreamSettings, stream_articles
 from index.reader import index_precision
@@ -28,6 +28,9 @@ from index.store import (
     BM25_DIR,
     CHUNK_VECTORS,
     DATABASE,
+    DELTA_CHUNK_VECTORS,
+    DELTA_SENTENCE_VECTORS,
+    DELTA_TERMS,
     FORMAT_VERSION,
     MANIFEST,
     SENTENCE_VECTORS,
@@ -36,6 +39,7 @@ from index.store import (
     read_index_data,
     write_faiss,
 )
+from index.update import apply_update, plan_update
 from index.writer import IndexWriter
 
 log = logging.getLogger(__name__)
@@ -115,6 +119,7 @@ def _builds_dir(index_dir: Path) -> Path:
 
 _INDEX_PARTS = frozenset(
     {MANIFEST, VECTORS, CHUNK_VECTORS, SENTENCE_VECTORS, DATABASE, BM25_DIR}
+    | {DELTA_CHUNK_VECTORS, DELTA_SENTENCE_VECTORS, DELTA_TERMS}
     | {f"{DATABASE}{suffix}" for suffix in ("-wal", "-shm", "-journal")}
 )
 _BUILD_PREFIXES = ("build-", "tmp-", "moved-")
@@ -272,6 +277,10 @@ def _build_locked(
     progress: ProgressFn | None,
     started: float,
 ) -> BuildSummary:
+    if not options.rebuild:
+        summary = _update_in_place(raws, skipped, index_dir, embedder, options, progress, started)
+        if summary is not None:
+            return summary
     previous, notes = _previous(index_dir, embedder, options)
     builds = _builds_dir(index_dir)
     builds.mkdir(parents=True, exist_ok=True)
@@ -284,9 +293,11 @@ def _build_locked(
         removed = len(set(previous.positions) - kept) if previous else 0
         del previous  # the old index's rows and texts are no longer needed
         writer.close_vectors()
+        avgdl = average_length(counts.chunk_terms)
         chunks, kind = _write_search_parts(work, counts.chunk_terms, options, progress)
         counts.chunk_terms = []
         manifest = _manifest(embedder, options, writer, chunks, len(skipped), kind)
+        manifest["bm25_avgdl"] = avgdl
         manifest["build_seconds"] = round(time.perf_counter() - started, 3)
         writer.finish(manifest)
     if progress:
@@ -308,6 +319,56 @@ def _build_locked(
         seconds=time.perf_counter() - started,
         index_type=kind,
         notes=tuple(notes),
+        peak_memory_bytes=peak_memory_bytes(),
+    )
+
+
+def _update_in_place(
+    raws: list[RawArticle],
+    skipped: list[SkippedFile],
+    index_dir: Path,
+    embedder: Embedder,
+    options: BuildOptions,
+    progress: ProgressFn | None,
+    started: float,
+) -> BuildSummary | None:
+    """Apply a small change to the serving index in place (see index.update); None when a
+    full build is needed."""
+    chunking = (options.chunk_tokens, options.overlap_tokens)
+    plan = plan_update(raws, index_dir, embedder, chunking)
+    if plan is None:
+        return None
+    counts = plan.manifest["counts"]
+    if plan.changes_nothing and counts["skipped_files"] == len(skipped):
+        result = None
+    else:
+        builds = _builds_dir(index_dir)
+        builds.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        work = builds / f"tmp-{stamp}-{os.getpid()}"
+        settings = StreamSettings(options.chunk_tokens, options.overlap_tokens, progress)
+        kept = list(skipped)
+        result = apply_update(plan, work, embedder, settings, kept, started)
+        if result is None:
+            return None
+        skipped[:] = kept
+        final = builds / f"build-{stamp}"
+        work.rename(final)
+        _prune(index_dir, final, _swap_in(index_dir, final))
+    if progress:
+        progress("reading", len(raws), len(raws))
+    return BuildSummary(
+        added=result.added if result else 0,
+        updated=result.updated if result else 0,
+        unchanged=plan.unchanged,
+        removed=result.removed if result else 0,
+        skipped=tuple(skipped),
+        articles=result.articles if result else counts["articles"],
+        chunks=result.chunks if result else counts["chunks"],
+        sentences=result.sentences if result else counts["sentences"],
+        embedded_chunks=result.embedded_chunks if result else 0,
+        seconds=time.perf_counter() - started,
+        index_type=str(plan.manifest["index_type"]),
         peak_memory_bytes=peak_memory_bytes(),
     )
 

@@ -100,3 +100,65 @@ class LexicalIndex:
         )
         keep = scores[0] > 0
         return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
+
+
+def average_length(chunk_tokens: Sequence[list[str]]) -> float:
+    """The mean chunk length BM25 normalises by (an empty chunk counts one, as indexed)."""
+    if not chunk_tokens:
+        return 1.0
+    return sum(len(t) or 1 for t in chunk_tokens) / len(chunk_tokens)
+
+
+class AppendedLexical:
+    """BM25 over chunks appended after a base index, scored with the base's statistics.
+
+    The base's document count, document frequencies and mean length stay fixed until the
+    next full build, so the scores of appended chunks and of base chunks compare as if
+    both had been in the one index that was built.
+    """
+
+    def __init__(
+        self,
+        base: LexicalIndex,
+        chunk_tokens: Sequence[list[str]],
+        avgdl: float,
+        *,
+        k1: float = BM25_K1,
+        b: float = BM25_B,
+    ) -> None:
+        self._base = base
+        self.n_docs = len(chunk_tokens)
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        for doc, terms in enumerate(chunk_tokens):
+            norm = k1 * ((1 - b) + b * (len(terms) or 1) / avgdl)
+            counts: dict[str, int] = {}
+            for term in terms:
+                counts[term] = counts.get(term, 0) + 1
+            for term, tf in counts.items():
+                self._postings.setdefault(term, []).append((doc, tf / (norm + tf)))
+
+    def idf(self, term: str) -> float:
+        """The base's idf, or, for a term only appended chunks hold, the idf it would have."""
+        if term in self._base._vocab:
+            return self._base.idf(term)
+        df = len(self._postings.get(term, ()))
+        n_docs = self._base.n_docs + self.n_docs
+        return float(np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))) if df else 0.0
+
+    def search(
+        self, tokens: list[str], k: int, allowed: NDArray[np.bool_] | None = None
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """The `k` best appended chunks (numbered from 0) for the query tokens."""
+        scores = np.zeros(self.n_docs, dtype=np.float32)
+        for term in tokens:  # a repeated term counts again, as in the base's BM25
+            postings = self._postings.get(term)
+            if not postings:
+                continue
+            idf = self.idf(term)
+            for doc, tfc in postings:
+                scores[doc] += idf * tfc
+        if allowed is not None:
+            scores[~allowed] = 0.0
+        hits = np.flatnonzero(scores > 0)
+        top = hits[np.argsort(-scores[hits], kind="stable")[:k]]
+        return top.astype(np.int64), scores[top]

@@ -100,7 +100,9 @@ class PreviousIndex:
 
     def __init__(self, data: IndexData) -> None:
         self._data = data
-        self.positions = {a.article_id: i for i, a in enumerate(data.articles)}
+        self.positions = {
+            a.article_id: i for i, a in enumerate(data.articles) if not data.removed[i]
+        }
         self._chunk_owner = data.chunk_rows[:, 0]
         self._sentence_owner = data.sentence_rows[:, 0]
 

@@ -13,9 +13,11 @@ from numpy.typing import NDArray
 
 from index.dates import publication_date
 from index.errors import IndexFormatError
+from index.lexical import AppendedLexical
 from index.store import (
     DATABASE,
     ArticleRecord,
+    Rows,
     read_faiss,
     read_index_data,
     read_lexical,
@@ -44,10 +46,21 @@ class OpenIndex:
         first = np.searchsorted(owners, np.arange(len(data.articles)))
         # Position of each sentence within its article (0 = the lead sentence).
         self.sentence_position = np.arange(len(owners)) - first[owners] if len(owners) else owners
-        self._faiss = read_faiss(folder, len(data.chunk_rows))
+        # Articles replaced or removed by updates in place keep their rows until the next
+        # full build; no search returns their chunks.
+        self.article_removed: NDArray[np.bool_] = data.removed
+        self.chunk_live: NDArray[np.bool_] = ~data.removed[data.chunk_rows[:, 0]]
+        self._all_live = bool(self.chunk_live.all())
+        self._base_chunks = data.base_chunks
+        self._faiss = read_faiss(folder, data.base_chunks)
         if hasattr(self._faiss, "hnsw"):
             self._faiss.hnsw.efSearch = _HNSW_EF_SEARCH
-        self._lexical = read_lexical(folder, len(data.chunk_rows))
+        self._lexical = read_lexical(folder, data.base_chunks)
+        self._appended = (
+            AppendedLexical(self._lexical, data.delta_terms, float(self.manifest["bm25_avgdl"]))
+            if data.delta_terms
+            else None
+        )
         # Publication days as date ordinals (UNDATED when unknown), parsed once here so a
         # question's as-of date and time window cost one comparison over an array.
         days = [publication_date(a.published) for a in data.articles]
@@ -61,9 +74,14 @@ class OpenIndex:
         )
 
     @property
+    def live_articles(self) -> list[ArticleRecord]:
+        """The articles the index answers from (none replaced or removed), in order."""
+        return [a for a, gone in zip(self.articles, self.article_removed, strict=True) if not gone]
+
+    @property
     def n_undated(self) -> int:
         """How many articles have no publication date."""
-        return int(np.count_nonzero(self.article_day == UNDATED))
+        return int(np.count_nonzero((self.article_day == UNDATED) & ~self.article_removed))
 
     def published_on(self, article: int) -> dt.date | None:
         """The publication day of the article at position `article`, if it has one."""
@@ -72,21 +90,28 @@ class OpenIndex:
 
     def chunks_until(self, as_of: dt.date) -> NDArray[np.bool_]:
         """Which chunks stand in articles published on or before `as_of`, or undated."""
-        return self.chunk_day <= as_of.toordinal()
+        return (self.chunk_day <= as_of.toordinal()) & self.chunk_live
 
     def chunks_within(self, first: dt.date, last: dt.date) -> NDArray[np.bool_]:
         """Which chunks stand in articles published from `first` to `last`, both included."""
-        return (self.chunk_day >= first.toordinal()) & (self.chunk_day <= last.toordinal())
+        within = (self.chunk_day >= first.toordinal()) & (self.chunk_day <= last.toordinal())
+        return within & self.chunk_live
 
     @property
     def n_articles(self) -> int:
-        """How many articles the index holds."""
-        return len(self.articles)
+        """How many articles the index answers from."""
+        return len(self.articles) - int(np.count_nonzero(self.article_removed))
 
     @property
     def n_chunks(self) -> int:
-        """How many chunks the index holds."""
-        return len(self.chunk_rows)
+        """How many chunks the index answers from."""
+        return int(np.count_nonzero(self.chunk_live))
+
+    def _searchable(self, allowed: NDArray[np.bool_] | None) -> NDArray[np.bool_] | None:
+        """`allowed` without the chunks of removed articles (None: every chunk)."""
+        if allowed is None:
+            return None if self._all_live else self.chunk_live
+        return allowed if self._all_live else allowed & self.chunk_live
 
     def dense_search(
         self,
@@ -99,18 +124,34 @@ class OpenIndex:
         With `allowed` (a mask over the chunks), only those chunks are searched: FAISS skips
         the others while it searches, so `k` allowed chunks come back whenever there are.
         """
-        if self.n_chunks == 0 or (allowed is not None and not allowed.any()):
+        allowed = self._searchable(allowed)
+        if len(self.chunk_rows) == 0 or (allowed is not None and not allowed.any()):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        query = question_vector.reshape(1, -1)
+        question_vector = question_vector.astype(np.float32).reshape(-1)
+        base = self._base_chunks
+        appended = np.arange(base, len(self.chunk_rows))
         if allowed is not None and np.count_nonzero(allowed) <= _EXACT_BELOW:
             # A few thousand allowed chunks (a week's articles) are scored exactly: faster
             # than a graph search that must step over all the others.
-            ids = np.flatnonzero(allowed)
-            scores = self.chunk_vectors[ids] @ question_vector.astype(np.float32)
-            top = np.argsort(-scores, kind="stable")[:k]
-            return ids[top].astype(np.int64), scores[top].astype(np.float32)
+            return _top(np.flatnonzero(allowed), self.chunk_vectors, question_vector, k)
+        ids, scores = self._faiss_search(
+            question_vector, k, None if allowed is None else allowed[:base]
+        )
+        if len(appended):
+            more = appended if allowed is None else appended[allowed[base:]]
+            extra_ids, extra_scores = _top(more, self.chunk_vectors, question_vector, k)
+            ids, scores = _merge(ids, scores, extra_ids, extra_scores, k)
+        return ids, scores
+
+    def _faiss_search(
+        self, question_vector: NDArray[np.float32], k: int, allowed: NDArray[np.bool_] | None
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """The base build's FAISS search, over `allowed` of its chunks when given."""
+        query = question_vector.reshape(1, -1)
+        if self._base_chunks == 0 or (allowed is not None and not allowed.any()):
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if allowed is None or allowed.all():
-            scores, ids = self._faiss.search(query, min(k, self.n_chunks))
+            scores, ids = self._faiss.search(query, min(k, self._base_chunks))
         else:
             bits = np.packbits(allowed, bitorder="little")
             selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bits))
@@ -132,11 +173,19 @@ class OpenIndex:
     ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
         """The `k` best chunks by BM25 for already tokenized query terms (only `allowed`
         chunks, when given)."""
-        return self._lexical.search(tokens, k, allowed)
+        allowed = self._searchable(allowed)
+        base = self._base_chunks
+        ids, scores = self._lexical.search(tokens, k, None if allowed is None else allowed[:base])
+        if self._appended is not None:
+            more, more_scores = self._appended.search(
+                tokens, k, None if allowed is None else allowed[base:]
+            )
+            ids, scores = _merge(ids, scores, more + base, more_scores, k)
+        return ids, scores
 
     def idf(self, term: str) -> float:
         """BM25 inverse document frequency of a stemmed term over the chunks."""
-        return self._lexical.idf(term)
+        return (self._appended or self._lexical).idf(term)
 
     def chunk_sentences(self, chunk_id: int) -> range:
         """Ids of the sentences that make up a chunk."""
@@ -161,6 +210,36 @@ class OpenIndex:
         """The verbatim text of a chunk."""
         a, s, e = (int(x) for x in self.chunk_rows[chunk_id][:3])
         return self.articles[a].text[s:e]
+
+
+def _top(
+    ids: NDArray[np.int64],
+    vectors: Rows,
+    question_vector: NDArray[np.float32],
+    k: int,
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """The `k` of `ids` whose vectors score highest against the question, exactly."""
+    if not len(ids):
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    scores = np.asarray(vectors[ids], dtype=np.float32) @ question_vector
+    top = np.argsort(-scores, kind="stable")[:k]
+    return ids[top].astype(np.int64), scores[top].astype(np.float32)
+
+
+def _merge(
+    ids: NDArray[np.int64],
+    scores: NDArray[np.float32],
+    more_ids: NDArray[np.int64],
+    more_scores: NDArray[np.float32],
+    k: int,
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """The best `k` of two scored lists of distinct chunks, best first."""
+    if not len(more_ids):
+        return ids, scores
+    all_ids = np.concatenate([ids, more_ids]).astype(np.int64)
+    all_scores = np.concatenate([scores, more_scores]).astype(np.float32)
+    top = np.argsort(-all_scores, kind="stable")[:k]
+    return all_ids[top], all_scores[top]
 
 
 def index_precision(manifest: dict[str, Any]) -> str:

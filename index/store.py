@@ -23,6 +23,12 @@ CHUNK_VECTORS = "chunk_vectors.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 DATABASE = "chunks.db"
 BM25_DIR = "bm25"
+# An update in place: the chunks of new and changed articles, appended after the base
+# build's rows, and the articles they replace or that left the corpus, marked removed.
+DELTA_CHUNK_VECTORS = "delta_chunk_vectors.npy"
+DELTA_SENTENCE_VECTORS = "delta_sentence_vectors.npy"
+DELTA_TERMS = "delta_terms.json"
+REMOVED_TABLE = "removed_articles"
 _ADD_BLOCK = 4096
 
 
@@ -42,16 +48,70 @@ class ArticleRecord:
     category: str | None = None
 
 
+class StackedRows:
+    """The rows of a base array (often a memory map) followed by those of a small one.
+
+    Indexing by an int, a slice or an array of row numbers reads from both as if they were
+    one array, without copying the base.
+    """
+
+    def __init__(self, base: NDArray[Any], extra: NDArray[Any]) -> None:
+        self.base, self.extra = base, extra
+        self.split = len(base)
+        self.shape = (len(base) + len(extra), *base.shape[1:])
+        self.dtype = base.dtype
+
+    def __len__(self) -> int:
+        return int(self.shape[0])
+
+    def __getitem__(self, key: Any) -> Any:  # noqa: ANN401 (numpy's own indexing types)
+        if isinstance(key, slice):
+            return self[np.arange(len(self))[key]]
+        if isinstance(key, int | np.integer):
+            row = int(key) + len(self) if key < 0 else int(key)
+            return self.base[row] if row < self.split else self.extra[row - self.split]
+        rows = np.asarray(key, dtype=np.int64)
+        out = np.empty((len(rows), *self.shape[1:]), dtype=self.dtype)
+        low = rows < self.split
+        out[low] = self.base[rows[low]]
+        out[~low] = self.extra[rows[~low] - self.split]
+        return out
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> NDArray[Any]:  # noqa: ANN401
+        joined = np.concatenate([np.asarray(self.base), self.extra])
+        return joined if dtype is None else joined.astype(dtype)
+
+
+Rows = NDArray[Any] | StackedRows
+
+
 @dataclass
 class IndexData:
-    """Everything an index folder holds, in memory; rows are in article order."""
+    """Everything an index folder holds, in memory; rows are in article order.
+
+    After updates in place, the rows of the base build come first and the appended ones
+    after them; `removed` marks the articles (by position) that no longer count.
+    """
 
     manifest: dict[str, Any]
     articles: list[ArticleRecord]
     chunk_rows: NDArray[np.int64]  # article_idx, start, end, first_sentence, last_sentence
     sentence_rows: NDArray[np.int64]  # article_idx, start, end
-    chunk_vectors: NDArray[np.float32]
-    sentence_vectors: NDArray[np.float16]
+    chunk_vectors: Rows
+    sentence_vectors: Rows
+    removed: NDArray[np.bool_]
+    delta_terms: list[list[str]]  # BM25 terms of the appended chunks
+
+    @property
+    def base_chunks(self) -> int:
+        """How many chunks the base build's FAISS and BM25 parts hold."""
+        return len(self.chunk_rows) - len(self.delta_terms)
+
+
+def row_counts(manifest: dict[str, Any]) -> dict[str, int]:
+    """Rows stored of articles, chunks and sentences, removed ones included."""
+    rows = manifest.get("rows") or manifest.get("counts") or {}
+    return {name: int(rows.get(name, -1)) for name in ("articles", "chunks", "sentences")}
 
 
 def choose_faiss_index(
@@ -109,6 +169,12 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             "run `newsdesk index build --rebuild`."
         )
     wrong = [name for name, kind in _MANIFEST_FIELDS.items() if not _is(manifest.get(name), kind)]
+    if "delta" in manifest:
+        rows = manifest.get("rows")
+        if not isinstance(rows, dict) or not isinstance(manifest["delta"], dict):
+            wrong.append("rows")
+        else:
+            wrong += [f"rows.{n}" for n in _COUNTS[:3] if not _is(rows.get(n), int)]
     counts = manifest.get("counts")
     if isinstance(counts, dict):
         wrong += [f"counts.{n}" for n in _COUNTS if not _is(counts.get(n), int)]
@@ -168,22 +234,46 @@ def read_index_data(folder: Path) -> IndexData:
                 ).fetchall(),
                 dtype=np.int64,
             ).reshape(-1, 3)
+            removed = np.zeros(len(articles), dtype=bool)
+            if "delta" in manifest:
+                gone = [r[0] for r in conn.execute(f"select article_idx from {REMOVED_TABLE}")]
+                removed[np.asarray(gone, dtype=np.int64)] = True
         finally:
             conn.close()
-        chunk_vectors = np.load(folder / CHUNK_VECTORS, mmap_mode="r")
-        sentence_vectors = np.load(folder / SENTENCE_VECTORS, mmap_mode="r")
-    except (sqlite3.Error, OSError, ValueError) as exc:
+        base_chunk_vectors = np.load(folder / CHUNK_VECTORS, mmap_mode="r")
+        base_sentence_vectors = np.load(folder / SENTENCE_VECTORS, mmap_mode="r")
+        chunk_vectors: Rows = base_chunk_vectors
+        sentence_vectors: Rows = base_sentence_vectors
+        delta_terms: list[list[str]] = []
+        if "delta" in manifest:
+            chunk_vectors = StackedRows(base_chunk_vectors, np.load(folder / DELTA_CHUNK_VECTORS))
+            sentence_vectors = StackedRows(
+                base_sentence_vectors, np.load(folder / DELTA_SENTENCE_VECTORS)
+            )
+            delta_terms = json.loads((folder / DELTA_TERMS).read_text(encoding="utf-8"))
+    except (sqlite3.Error, OSError, ValueError, IndexError) as exc:
         raise _damaged(folder, type(exc).__name__) from exc
-    counts = manifest.get("counts", {})
+    rows = row_counts(manifest)
     if (
-        len(chunk_rows) != counts.get("chunks")
-        or len(sentence_rows) != counts.get("sentences")
-        or len(articles) != counts.get("articles")
+        len(chunk_rows) != rows["chunks"]
+        or len(sentence_rows) != rows["sentences"]
+        or len(articles) != rows["articles"]
         or chunk_vectors.shape[0] != len(chunk_rows)
         or sentence_vectors.shape[0] != len(sentence_rows)
+        or not isinstance(delta_terms, list)
+        or len(delta_terms) > len(chunk_rows)
     ):
         raise _damaged(folder, "row and vector counts differ from the manifest")
-    return IndexData(manifest, articles, chunk_rows, sentence_rows, chunk_vectors, sentence_vectors)
+    return IndexData(
+        manifest,
+        articles,
+        chunk_rows,
+        sentence_rows,
+        chunk_vectors,
+        sentence_vectors,
+        removed,
+        delta_terms,
+    )
 
 
 def read_faiss(folder: Path, expected: int) -> Any:  # noqa: ANN401 (faiss has no type stubs)

@@ -63,6 +63,28 @@ create table manifest (key text primary key, value text);
 """
 
 
+def insert_article(
+    db: sqlite3.Connection,
+    numbers: tuple[int, int, int],
+    record: ArticleRecord,
+    sentences: list[tuple[int, int]],
+    chunks: list[tuple[int, int, int, int]],
+) -> None:
+    """Insert an article's row, sentences and chunks; `numbers` are its article position
+    and the ids its first sentence and first chunk take."""
+    idx, base, first_chunk = numbers
+    placeholders = ", ".join("?" * len(_ARTICLE_COLUMNS))
+    db.execute(f"insert into articles values ({placeholders})", (idx, *astuple(record)))
+    db.executemany(
+        "insert into sentences values (?, ?, ?, ?)",
+        [(base + n, idx, s, e) for n, (s, e) in enumerate(sentences)],
+    )
+    db.executemany(
+        "insert into chunks values (?, ?, ?, ?, ?, ?)",
+        [(first_chunk + n, idx, s, e, base + f, base + t) for n, (s, e, f, t) in enumerate(chunks)],
+    )
+
+
 class IndexWriter:
     """The parts of a new index folder, written article by article in final order.
 
@@ -104,19 +126,12 @@ class IndexWriter:
         sentence_vectors: NDArray[Any],
     ) -> None:
         """Append one article: its row, its sentences and chunks (local sentence numbers)."""
-        idx, base, first_chunk = self.articles, self.sentence_vectors.rows, self.chunk_vectors.rows
-        placeholders = ", ".join("?" * len(_ARTICLE_COLUMNS))
-        self._db.execute(f"insert into articles values ({placeholders})", (idx, *astuple(record)))
-        self._db.executemany(
-            "insert into sentences values (?, ?, ?, ?)",
-            [(base + n, idx, s, e) for n, (s, e) in enumerate(sentences)],
-        )
-        self._db.executemany(
-            "insert into chunks values (?, ?, ?, ?, ?, ?)",
-            [
-                (first_chunk + n, idx, s, e, base + f, base + t)
-                for n, (s, e, f, t) in enumerate(chunks)
-            ],
+        insert_article(
+            self._db,
+            (self.articles, self.sentence_vectors.rows, self.chunk_vectors.rows),
+            record,
+            sentences,
+            chunks,
         )
         self.chunk_vectors.append(chunk_vectors)
         self.sentence_vectors.append(sentence_vectors)

@@ -33,7 +33,7 @@ SOURCE = Source(
 @dataclass
 class FakeIndex:
     version: str = "build-1"
-    articles: list = field(default_factory=list)
+    live_articles: list = field(default_factory=list)
     n_articles: int = 3
 
 

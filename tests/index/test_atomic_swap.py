@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import signal
@@ -124,7 +125,9 @@ def test_build_after_killed_builds_succeeds_and_clears_their_leftovers(serving):
 def test_each_build_keeps_only_itself_and_the_one_before(tiny_corpus, tmp_path):
     index_dir = tmp_path / "index"
     served = []
-    for _ in range(3):
+    for n in range(3):
+        with (tiny_corpus / "articles.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"id": f"new/{n}", "text": f"Story number {n} broke."}) + "\n")
         build_index(tiny_corpus, index_dir, FakeEmbedder())
         served.append(index_dir.resolve().name)
 

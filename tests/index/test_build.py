@@ -130,7 +130,7 @@ def test_deleted_article_is_removed_from_the_index(txt_corpus, tmp_path):
     summary = build_index(txt_corpus, tmp_path / "index", CountingEmbedder(), OPTIONS)
 
     assert (summary.removed, summary.unchanged, summary.embedded_chunks) == (1, 11, 0)
-    assert "health_001" not in [a.article_id for a in load_index(tmp_path / "index").articles]
+    assert "health_001" not in [a.article_id for a in load_index(tmp_path / "index").live_articles]
 
 
 def test_new_article_alone_is_added_and_embedded(txt_corpus, tmp_path):

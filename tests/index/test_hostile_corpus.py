@@ -224,8 +224,9 @@ def test_an_empty_folder_and_an_index_folder_from_elsewhere_are_replaced(tmp_pat
     (copied / "bm25").mkdir()
     for part in (empty.resolve() / "bm25").iterdir():
         os.link(part, copied / "bm25" / part.name)
+    (corpus / "second.txt").write_text(GOOD.replace("budget", "spending"))
     build_index(corpus, copied, FakeEmbedder(), OPTIONS)
-    assert copied.is_symlink() and load_index(copied).n_articles == 1
+    assert copied.is_symlink() and load_index(copied).n_articles == 2
 
 
 def test_pruning_leaves_unknown_files_in_the_builds_folder(tmp_path):
