@@ -16,6 +16,7 @@ from index.errors import IndexFormatError
 from index.lexical import AppendedLexical
 from index.store import (
     DATABASE,
+    REMOVED_TABLE,
     ArticleRecord,
     Rows,
     read_faiss,
@@ -301,13 +302,15 @@ def article_chunk_counts(folder: Path) -> dict[str, int]:
         IndexNotFound, IndexFormatError: no readable index is there.
     """
     folder = folder.resolve() if folder.is_symlink() else folder
-    read_manifest(folder)
+    manifest = read_manifest(folder)
+    live = f"where a.article_idx not in (select article_idx from {REMOVED_TABLE}) "
     try:
         conn = sqlite3.connect(f"file:{folder / DATABASE}?mode=ro", uri=True)
         try:
             rows = conn.execute(
                 "select a.article_id, count(c.chunk_id) from articles a "
-                "left join chunks c on c.article_idx = a.article_idx group by a.article_idx"
+                "left join chunks c on c.article_idx = a.article_idx "
+                f"{live if 'delta' in manifest else ''}group by a.article_idx"
             ).fetchall()
         finally:
             conn.close()

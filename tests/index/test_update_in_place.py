@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import BuildOptions, build_index, load_index, tokenize
+from index import BuildOptions, article_chunk_counts, build_index, load_index, tokenize
 from index.store import CHUNK_VECTORS, VECTORS
 from index.update import MAX_APPENDED_SHARE
 from tests.fakes import FakeEmbedder
@@ -66,6 +66,13 @@ def test_changed_article_is_appended_and_the_big_parts_are_shared_not_rewritten(
     for part in (VECTORS, CHUNK_VECTORS):
         assert _inode(after / part) == _inode(before / part)
     manifest = json.loads((after / "manifest.json").read_text())
+    new_chunks = sum(
+        "zeppelin" in load_index(index_dir).chunk_text(i)
+        for i in range(len(load_index(index_dir).chunk_rows))
+    )
+    assert (
+        article_chunk_counts(index_dir)[records[3]["id"]] == summary.embedded_chunks >= new_chunks
+    )
     assert manifest["delta"]["removed_articles"] == 1
     assert manifest["counts"]["articles"] == ARTICLES
 
@@ -120,6 +127,7 @@ def test_removed_article_leaves_every_search_and_the_counts(archive):
 
     index = load_index(index_dir)
     assert summary.removed == 1 and index.manifest.get("delta")
+    assert gone["id"] not in article_chunk_counts(index_dir)
     assert index.n_articles == ARTICLES - 1
     assert gone["id"] not in [a.article_id for a in index.live_articles]
     ids, _ = index.lexical_search(tokenize(gone["text"][:400]), len(index.chunk_rows))
@@ -198,6 +206,7 @@ def test_an_article_moved_to_another_file_is_not_embedded_again(archive):
 
     index = load_index(index_dir)
     moved = next(a for a in index.live_articles if a.article_id == records[-1]["id"])
+    assert article_chunk_counts(index_dir)[records[-1]["id"]] > 0
     assert moved.path.endswith("last.jsonl")
     assert (summary.unchanged, counting.embedded) == (ARTICLES, [])
 
