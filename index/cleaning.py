@@ -69,7 +69,10 @@ class CleanText:
 
 def _normalise_line(line: str) -> str:
     line = unicodedata.normalize("NFC", line)
-    line = "".join(ch for ch in line if ch in "\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
+    if not line.isprintable():  # printable text holds no control or format character
+        line = "".join(
+            ch for ch in line if ch in "\t" or unicodedata.category(ch) not in ("Cc", "Cf")
+        )
     return _SPACES.sub(" ", line).strip()
 
 

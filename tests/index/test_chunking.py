@@ -6,6 +6,8 @@ import re
 from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index import BuildOptions, Span, build_index, chunk_sentences, load_index, segment
 from index import split_sentences as split
@@ -158,3 +160,28 @@ def test_word_longer_than_a_chunk_is_cut_to_fit_the_model(real_embedder):
     assert "".join(p for p in pieces if not p.startswith("The list")).replace(" ", "") == (
         f"The full list is at {url} for readers.".replace(" ", "")
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab .!?\t,éü€🙂日本\u200b\"'()")), min_size=1, max_size=120
+    )
+)
+def test_sentence_offsets_match_blingfires_own_wrapper(paragraph):
+    import blingfire
+
+    from index.chunking import _sentence_offsets
+
+    assert _sentence_offsets(paragraph) == list(
+        blingfire.text_to_sentences_and_offsets(paragraph)[1]
+    )
+
+
+def test_sentence_offsets_count_characters_not_bytes():
+    from index.chunking import _sentence_offsets
+
+    text = "Le café coûte 3 €. 日本の首相が来た。 Then 🙂 he left."
+    spans = _sentence_offsets(text)
+    assert text[spans[0][0] : spans[0][1]] == "Le café coûte 3 €."
+    assert text[spans[-1][0] : spans[-1][1]].endswith("he left.")
