@@ -39,7 +39,7 @@ from index.store import (
     read_index_data,
     write_faiss,
 )
-from index.update import apply_update, plan_update
+from index.update import apply_update, part_sizes, plan_update
 from index.writer import IndexWriter
 
 log = logging.getLogger(__name__)
@@ -298,6 +298,7 @@ def _build_locked(
         counts.chunk_terms = []
         manifest = _manifest(embedder, options, writer, chunks, len(skipped), kind)
         manifest["bm25_avgdl"] = avgdl
+        manifest["part_bytes"] = part_sizes(work)
         manifest["build_seconds"] = round(time.perf_counter() - started, 3)
         writer.finish(manifest)
     if progress:

@@ -67,8 +67,8 @@ def _sentence_offsets(paragraph: str) -> list[tuple[int, int]]:
     # Characters before each byte: lead bytes (not 10xxxxxx) start a character.
     raw = np.frombuffer(data, dtype=np.uint8)
     before = np.concatenate(([0], np.cumsum((raw & 0xC0) != 0x80)))
-    first = np.frombuffer(starts, dtype=np.int32, count=count)
-    last = np.minimum(np.frombuffer(ends, dtype=np.int32, count=count) + 1, len(data))
+    first = np.frombuffer(memoryview(starts), dtype=np.int32, count=count)
+    last = np.minimum(np.frombuffer(memoryview(ends), dtype=np.int32, count=count) + 1, len(data))
     lead = np.append((raw & 0xC0) != 0x80, True)  # the end of the text counts as a lead
     if not (out.value and lead[first].all() and lead[last].all()):
         # Offsets inside a character, seen only on text with no sentence at all: the

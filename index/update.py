@@ -100,6 +100,7 @@ def plan_update(
         or index_precision(manifest) != embedder.precision
         or (manifest.get("chunk_tokens"), manifest.get("overlap_tokens")) != chunking
         or not isinstance(manifest.get("bm25_avgdl"), int | float)
+        or not parts_intact(serving, manifest)
     ):
         return None
     try:
@@ -129,6 +130,35 @@ def plan_update(
     removed += [stored[raw.article_id][0] for raw, _ in fresh if raw.article_id in stored]
     replacing = frozenset(raw.article_id for raw, _ in fresh if raw.article_id in stored)
     return UpdatePlan(serving, manifest, fresh, sorted(removed), moved, unchanged, replacing)
+
+
+def part_sizes(folder: Path) -> dict[str, int]:
+    """Bytes of each part an update in place shares, by its path in the index folder."""
+    paths = [folder / name for name in _SHARED_PARTS] + sorted((folder / BM25_DIR).iterdir())
+    return {str(path.relative_to(folder)): path.stat().st_size for path in paths}
+
+
+def parts_intact(folder: Path, manifest: dict[str, Any]) -> bool:
+    """Whether the shared parts have the sizes the full build recorded, and the appended
+    parts load and agree with the rows: a damaged index is never shared or kept."""
+    try:
+        if part_sizes(folder) != manifest.get("part_bytes"):
+            return False
+        if "delta" not in manifest:
+            return True
+        rows = row_counts(manifest)
+        delta = manifest["delta"]
+        chunks = np.load(folder / DELTA_CHUNK_VECTORS, mmap_mode="r")
+        sentences = np.load(folder / DELTA_SENTENCE_VECTORS, mmap_mode="r")
+        terms = json.loads((folder / DELTA_TERMS).read_text(encoding="utf-8"))
+        base = np.load(folder / CHUNK_VECTORS, mmap_mode="r")
+    except (OSError, ValueError, TypeError, KeyError):
+        return False
+    return (
+        len(chunks) == len(terms) == delta.get("chunks")
+        and len(sentences) == delta.get("sentences")
+        and len(base) + len(chunks) == rows["chunks"]
+    )
 
 
 @dataclass(frozen=True)

@@ -146,11 +146,23 @@ def index_info(ctx: click.Context, index_dir: Path | None, as_json: bool) -> Non
         ("skipped files", counts["skipped_files"]),
         ("chunking", f"{manifest['chunk_tokens']} tokens, {manifest['overlap_tokens']} overlap"),
         ("index type", manifest["index_type"]),
+        *(
+            [("in place", _in_place_line(manifest["delta"]))]
+            if isinstance(manifest.get("delta"), dict)
+            else []
+        ),
         ("built at", f"{manifest['built_at']} in {manifest['build_seconds']:.1f} s"),
         ("size on disk", f"{manifest['size_bytes'] / 2**20:.1f} MiB"),
     ]
     for name, value in lines:
         click.echo(f"{name + ':':15} {shown(str(value))}")
+
+
+def _in_place_line(delta: dict[str, int]) -> str:
+    return (
+        f"{delta.get('chunks', 0)} chunks appended and {delta.get('removed_articles', 0)} "
+        "article versions removed since the last full build"
+    )
 
 
 def _register_optional() -> None:

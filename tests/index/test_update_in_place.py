@@ -246,3 +246,51 @@ def test_removed_article_leaves_an_hnsw_index_searched_with_a_filter(tmp_path):
     for allowed in (None, index.chunks_until(dt.date(2030, 1, 1))):
         ids, _ = index.dense_search(vector, 50, allowed)
         assert len(ids) == 50 and gone["id"] not in _article_of_hits(index, ids)
+
+
+def _info(index_dir: Path):
+    from click.testing import CliRunner
+
+    from newsdesk.cli import cli
+
+    return CliRunner().invoke(cli, ["index", "info", "--index", str(index_dir)])
+
+
+def test_info_counts_what_the_index_answers_from_and_says_what_was_appended(
+    archive, monkeypatch, tmp_path
+):
+    monkeypatch.chdir(tmp_path)
+    corpus, index_dir = archive
+    records = _records(corpus)
+    records[0]["text"] += "\n\nA late correction was added."
+    _write(corpus, records[:-1])
+    build_index(corpus, index_dir, FakeEmbedder(), OPTIONS)
+
+    result = _info(index_dir)
+
+    assert result.exit_code == 0, result.output
+    fields = dict(line.split(":", 1) for line in result.stdout.splitlines())
+    assert fields["articles"].strip() == str(ARTICLES - 1)
+    assert "2 article versions removed since the last full build" in fields["in place"]
+
+
+@pytest.mark.parametrize("part", ["delta_chunk_vectors.npy", "delta_terms.json"])
+def test_a_damaged_appended_part_is_reported_as_damaged_and_rebuilt_from_scratch(
+    archive, part, monkeypatch, tmp_path
+):
+    monkeypatch.chdir(tmp_path)
+    corpus, index_dir = archive
+    records = _records(corpus)
+    records[0]["text"] += "\n\nA late correction was added."
+    _write(corpus, records)
+    build_index(corpus, index_dir, FakeEmbedder(), OPTIONS)
+    target = index_dir.resolve() / part
+    target.write_bytes(target.read_bytes()[: target.stat().st_size // 3])
+
+    result = _info(index_dir)
+    assert result.exit_code != 0 and "damaged" in result.stderr
+
+    counting = CountingEmbedder()
+    summary = build_index(corpus, index_dir, counting, OPTIONS)
+    assert summary.embedded_chunks > 0.9 * summary.chunks
+    assert "delta" not in load_index(index_dir).manifest
