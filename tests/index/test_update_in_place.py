@@ -294,3 +294,38 @@ def test_a_damaged_appended_part_is_reported_as_damaged_and_rebuilt_from_scratch
     summary = build_index(corpus, index_dir, counting, OPTIONS)
     assert summary.embedded_chunks > 0.9 * summary.chunks
     assert "delta" not in load_index(index_dir).manifest
+
+
+def test_answers_follow_an_article_through_updates_in_place(tmp_path, real_embedder):
+    from retrieval import Answerer
+
+    corpus = write_corpus(tmp_path / "corpus", read_bbc_lines(ARTICLES))
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, real_embedder)
+    answerer = Answerer(index_dir, real_embedder)
+    question = "How many residents had to leave Zellbach when the river flooded?"
+    story = (
+        "Flood in Zellbach\n\nThe river Ostra flooded the town of Zellbach in April, "
+        "forcing {} residents to leave their homes.\n"
+    )
+    flood = corpus / "zz_flood.txt"
+
+    flood.write_text(story.format(300), encoding="utf-8")
+    build_index(corpus, index_dir, real_embedder)
+    assert answerer.reload() and answerer.index.manifest.get("delta")
+    answer = answerer.ask(question)
+    assert answer.answered and "300 residents" in answer.answer
+
+    flood.write_text(story.format(450), encoding="utf-8")
+    build_index(corpus, index_dir, real_embedder)
+    assert answerer.reload() and answerer.index.manifest["delta"]["removed_articles"] == 1
+    answer = answerer.ask(question)
+    assert answer.answered and "450 residents" in answer.answer
+    assert not any("300 residents" in quote.text for quote in answer.quotes)
+
+    flood.unlink()
+    build_index(corpus, index_dir, real_embedder)
+    assert answerer.reload()
+    answer = answerer.ask(question)
+    assert not any("Zellbach" in quote.text for quote in answer.quotes)
+    assert answer.articles_searched == ARTICLES
