@@ -86,10 +86,12 @@ def query_side(index_dir: Path, encoder: str, cache: Path) -> dict:
     ]
     latency = measure(answerer, questions)
     opened = answerer.index
-    vectors = np.asarray(opened.chunk_vectors, dtype=np.float32)
+    live = np.flatnonzero(opened.chunk_live)  # chunks of replaced articles are never answers
+    vectors = np.asarray(opened.chunk_vectors, dtype=np.float32)[live]
     exact, _ = choose_faiss_index(vectors, ann_threshold=len(vectors) + 1)
     query_vectors = embedder.embed(questions)
     _, truth = exact.search(query_vectors, 10)
+    truth = live[truth]
     found = np.stack([opened.dense_search(v, 10)[0] for v in query_vectors])
     recall = np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=True)])
     return {

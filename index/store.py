@@ -66,7 +66,12 @@ class StackedRows:
 
     def __getitem__(self, key: Any) -> Any:  # noqa: ANN401 (numpy's own indexing types)
         if isinstance(key, slice):
-            return self[np.arange(len(self))[key]]
+            start, stop, step = key.indices(len(self))
+            if step == 1 and stop <= self.split:
+                return self.base[start:stop]
+            if step == 1 and start >= self.split:
+                return self.extra[start - self.split : stop - self.split]
+            return self[np.arange(start, stop, step)]
         if isinstance(key, int | np.integer):
             row = int(key) + len(self) if key < 0 else int(key)
             return self.base[row] if row < self.split else self.extra[row - self.split]

@@ -329,3 +329,29 @@ def test_answers_follow_an_article_through_updates_in_place(tmp_path, real_embed
     answer = answerer.ask(question)
     assert not any("Zellbach" in quote.text for quote in answer.quotes)
     assert answer.articles_searched == ARTICLES
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        slice(0, 3),
+        slice(8, 12),
+        slice(11, 15),
+        slice(None),
+        slice(2, 14, 3),
+        slice(-3, None),
+        0,
+        9,
+        10,
+        -1,
+        np.int64(12),
+        np.array([14, 0, 10, 9]),
+    ],
+)
+def test_stacked_rows_read_like_one_array(key):
+    from index.store import StackedRows
+
+    base, extra = np.arange(20).reshape(10, 2), np.arange(100, 110).reshape(5, 2)
+    rows, whole = StackedRows(base, extra), np.concatenate([base, extra])
+    assert np.array_equal(rows[key], whole[key])
+    assert np.array_equal(np.asarray(rows), whole) and len(rows) == 15
