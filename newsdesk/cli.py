@@ -159,9 +159,10 @@ def index_info(ctx: click.Context, index_dir: Path | None, as_json: bool) -> Non
 
 
 def _in_place_line(delta: dict[str, int]) -> str:
+    removed = delta.get("removed_articles", 0)
     return (
-        f"{delta.get('chunks', 0)} chunks appended and {delta.get('removed_articles', 0)} "
-        "article versions removed since the last full build"
+        f"{delta.get('chunks', 0)} chunks appended and {removed} article "
+        f"version{'' if removed == 1 else 's'} removed since the last full build"
     )
 
 
