@@ -31,6 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import DATA, ROOT, WORK
+from bench.index_build import change_one
 
 ARCHIVE = DATA / "realtimeqa"
 RESULTS = ROOT / "bench" / "results" / "archive_build.json"
@@ -61,14 +62,6 @@ def run_build(corpus: Path, index_dir: Path, env: dict[str, str]) -> dict:
         "summary": summary,
         "load_average": os.getloadavg(),
     }
-
-
-def change_one(corpus_file: Path, line_number: int, stamp: int) -> None:
-    lines = corpus_file.read_text(encoding="utf-8").split("\n")
-    record = json.loads(lines[line_number])
-    record["text"] += f"\n\nThe figures were revised on day {stamp} of the review."
-    lines[line_number] = json.dumps(record, ensure_ascii=False)
-    corpus_file.write_text("\n".join(lines), encoding="utf-8")
 
 
 def query_side(index_dir: Path, encoder: str, cache: Path) -> dict:

@@ -74,3 +74,10 @@ def xquad() -> tuple[Path, list[dict]]:
                     }
                 )
     return _write_corpus("xquad", records), items
+
+
+def write_results(path: Path, results: dict) -> None:
+    """Write a benchmark's figures as JSON (creating bench/results/) and say where."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import ROOT
+from bench.datasets import ROOT, write_results
 from index import SentenceEmbedder, build_index
 from retrieval import Answer, Answerer, RetrievalConfig
 
@@ -91,9 +91,7 @@ def main() -> None:
             f"{name:20} {r['right']:>3}/{n} {r['right_before_later_report']:>7} "
             f"{r['right_after_later_report']:>7}  {r['outcomes']}"
         )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"written to {RESULTS}")
+    write_results(RESULTS, results)
 
 
 if __name__ == "__main__":

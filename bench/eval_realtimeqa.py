@@ -18,7 +18,6 @@ Figures go to bench/results/eval_realtimeqa.json.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -27,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import ROOT
+from bench.datasets import ROOT, write_results
 from index import SentenceEmbedder
 from retrieval import NO_TIME_WEIGHTS, Answerer, RetrievalConfig
 from retrieval.evaluation import QAItem, load_qa, quote_hits
@@ -88,9 +87,7 @@ def main() -> None:
             f"{name:20} {r['hit@1']:6.3f} {r['hit@3']:6.3f} {r['hit@5']:6.3f} "
             f"{r['source_recall@3']:6.3f} {r['declined']:8d} {r['latency_p50_ms']:7.1f}"
         )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"written to {RESULTS}")
+    write_results(RESULTS, results)
 
 
 if __name__ == "__main__":

@@ -116,7 +116,7 @@ def bench_full(name: str, corpus: Path, work: Path, embedder, model, runs: int) 
     }
 
 
-def _change_one(corpus_file: Path, line_number: int, stamp: int) -> str:
+def change_one(corpus_file: Path, line_number: int, stamp: int) -> str:
     """Append a sentence to the article on `line_number`; its id."""
     lines = corpus_file.read_text(encoding="utf-8").split("\n")
     record = json.loads(lines[line_number])
@@ -131,7 +131,7 @@ def bench_incremental(corpus: Path, work: Path, embedder, model, runs: int) -> d
     unchanged = build_index(corpus, work / "index", embedder)
     total, encode, embedded = [], [], []
     for run in range(runs):
-        article_id = _change_one(corpus / "articles.jsonl", 100 + 97 * run, run)
+        article_id = change_one(corpus / "articles.jsonl", 100 + 97 * run, run)
         summary = build_index(corpus, work / "index", embedder)
         assert (summary.updated, summary.added, summary.removed) == (1, 0, 0), summary
         opened = load_index(work / "index")

@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import ROOT, WORK, newsqa
+from bench.datasets import ROOT, WORK, newsqa, write_results
 from index import SentenceEmbedder, build_index
 from retrieval import Answerer
 from retrieval.evaluation import load_qa
@@ -88,9 +88,7 @@ def main() -> None:
             f"{r['share_search']:7.0%} {r['share_quote']:7.0%}"
         )
     out = ROOT / "bench" / "results" / "query_latency.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"written to {out}")
+    write_results(out, results)
 
 
 if __name__ == "__main__":

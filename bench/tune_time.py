@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import ROOT
+from bench.datasets import ROOT, write_results
 from bench.eval_dated import DATED, dated_outcome
 from bench.eval_realtimeqa import INDEX, QA
 from index import SentenceEmbedder, build_index
@@ -103,9 +103,7 @@ def main() -> None:
         "best_half_life": best_half_life,
     }
     print(json.dumps({"kinds": summary["kinds"], "fit": fit, "best": best_half_life}, indent=1))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(summary, indent=2) + "\n")
-    print(f"written to {RESULTS}")
+    write_results(RESULTS, summary)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from index.store import (
     read_index_data,
     write_faiss,
 )
-from index.update import apply_update, part_sizes, plan_update
+from index.update import UpdateResult, apply_update, part_sizes, plan_update
 from index.writer import IndexWriter
 
 log = logging.getLogger(__name__)
@@ -282,10 +282,7 @@ def _build_locked(
         if summary is not None:
             return summary
     previous, notes = _previous(index_dir, embedder, options)
-    builds = _builds_dir(index_dir)
-    builds.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    work = builds / f"tmp-{stamp}-{os.getpid()}"
+    work = _work_folder(index_dir)
     settings = StreamSettings(options.chunk_tokens, options.overlap_tokens, progress)
     with IndexWriter(work, embedder.dim) as writer:
         counts = stream_articles(raws, previous, embedder, writer, settings, skipped)
@@ -303,10 +300,7 @@ def _build_locked(
         writer.finish(manifest)
     if progress:
         progress("writing", 1, 1)
-    final = builds / f"build-{stamp}"
-    work.rename(final)
-    previous_dir = _swap_in(index_dir, final)
-    _prune(index_dir, final, previous_dir)
+    _publish(index_dir, work)
     return BuildSummary(
         added=counts.added,
         updated=counts.updated,
@@ -341,37 +335,47 @@ def _update_in_place(
         return None
     counts = plan.manifest["counts"]
     if plan.changes_nothing and counts["skipped_files"] == len(skipped):
-        result = None
+        result = UpdateResult(0, 0, 0, counts["articles"], counts["chunks"], counts["sentences"], 0)
     else:
-        builds = _builds_dir(index_dir)
-        builds.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-        work = builds / f"tmp-{stamp}-{os.getpid()}"
+        work = _work_folder(index_dir)
         settings = StreamSettings(options.chunk_tokens, options.overlap_tokens, progress)
         kept = list(skipped)
-        result = apply_update(plan, work, embedder, settings, kept, started)
-        if result is None:
+        update = apply_update(plan, work, embedder, settings, kept, started)
+        if update is None:
             return None
-        skipped[:] = kept
-        final = builds / f"build-{stamp}"
-        work.rename(final)
-        _prune(index_dir, final, _swap_in(index_dir, final))
+        result, skipped[:] = update, kept
+        _publish(index_dir, work)
     if progress:
         progress("reading", len(raws), len(raws))
     return BuildSummary(
-        added=result.added if result else 0,
-        updated=result.updated if result else 0,
+        added=result.added,
+        updated=result.updated,
         unchanged=plan.unchanged,
-        removed=result.removed if result else 0,
+        removed=result.removed,
         skipped=tuple(skipped),
-        articles=result.articles if result else counts["articles"],
-        chunks=result.chunks if result else counts["chunks"],
-        sentences=result.sentences if result else counts["sentences"],
-        embedded_chunks=result.embedded_chunks if result else 0,
+        articles=result.articles,
+        chunks=result.chunks,
+        sentences=result.sentences,
+        embedded_chunks=result.embedded_chunks,
         seconds=time.perf_counter() - started,
         index_type=str(plan.manifest["index_type"]),
         peak_memory_bytes=peak_memory_bytes(),
     )
+
+
+def _work_folder(index_dir: Path) -> Path:
+    """A new folder among the builds to write a build into (`tmp-` until published)."""
+    builds = _builds_dir(index_dir)
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    return builds / f"tmp-{stamp}-{os.getpid()}"
+
+
+def _publish(index_dir: Path, work: Path) -> None:
+    """Rename a finished work folder to its build name, swap it in and prune older builds."""
+    final = work.with_name(f"build-{work.name.split('-')[1]}")
+    work.rename(final)
+    _prune(index_dir, final, _swap_in(index_dir, final))
 
 
 def _write_search_parts(

@@ -72,6 +72,7 @@ class UpdatePlan:
     manifest: dict[str, Any]
     fresh: list[tuple[RawArticle, str]]  # new or changed articles, with their content hash
     removed: list[int]  # positions of the articles replaced or gone
+    removed_before: frozenset[int]  # positions marked removed by earlier updates
     moved: list[tuple[int, str]]  # unchanged articles now read from another file
     unchanged: int
     replacing: frozenset[str]  # ids of the fresh articles that replace stored ones
@@ -108,8 +109,9 @@ def plan_update(
         try:
             rows = conn.execute("select article_idx, article_id, content_hash, path from articles")
             stored = {r[1]: (int(r[0]), str(r[2]), str(r[3])) for r in rows}
+            gone: frozenset[int] = frozenset()
             if "delta" in manifest:
-                gone = {int(r[0]) for r in conn.execute(f"select * from {REMOVED_TABLE}")}
+                gone = frozenset(int(r[0]) for r in conn.execute(f"select * from {REMOVED_TABLE}"))
                 stored = {k: v for k, v in stored.items() if v[0] not in gone}
         finally:
             conn.close()
@@ -129,7 +131,7 @@ def plan_update(
     removed = [idx for article_id, (idx, digest, _) in stored.items() if article_id not in kept]
     removed += [stored[raw.article_id][0] for raw, _ in fresh if raw.article_id in stored]
     replacing = frozenset(raw.article_id for raw, _ in fresh if raw.article_id in stored)
-    return UpdatePlan(serving, manifest, fresh, sorted(removed), moved, unchanged, replacing)
+    return UpdatePlan(serving, manifest, fresh, sorted(removed), gone, moved, unchanged, replacing)
 
 
 def part_sizes(folder: Path) -> dict[str, int]:
@@ -163,9 +165,8 @@ def parts_intact(folder: Path, manifest: dict[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class UpdateResult:
-    """What an update in place wrote."""
+    """What an update in place changed, and the counts of the index it leaves."""
 
-    folder: Path
     added: int
     updated: int
     removed: int
@@ -205,7 +206,9 @@ def apply_update(
     rows = row_counts(plan.manifest)
     delta = plan.manifest.get("delta", {})
     base_chunks = rows["chunks"] - int(delta.get("chunks", 0))
-    removed_chunks, removed_sentences = _sizes(plan.serving, plan.removed, plan.manifest)
+    removed_chunks, removed_sentences = _sizes(
+        plan.serving, plan.removed_before | set(plan.removed)
+    )
     appended = int(delta.get("chunks", 0)) + sum(len(item.chunks) for item in items)
     if appended + removed_chunks > MAX_APPENDED_SHARE * base_chunks:
         return None
@@ -215,7 +218,7 @@ def apply_update(
     _share_base(plan.serving, work)
     shutil.copyfile(plan.serving / DATABASE, work / DATABASE)
     counts = _write_rows(work / DATABASE, plan, items, rows)
-    _write_delta(plan.serving, work, items, "delta" in plan.manifest)
+    _write_delta(plan.serving, work, items, embedder.dim, had_delta="delta" in plan.manifest)
     live_articles = counts["articles"] - counts["removed"]
     manifest = dict(plan.manifest)
     manifest["rows"] = {k: counts[k] for k in ("articles", "chunks", "sentences")}
@@ -235,7 +238,6 @@ def apply_update(
     _write_manifest(work, manifest)
     updated = sum(item.record.article_id in plan.replacing for item in items)
     return UpdateResult(
-        folder=work,
         added=len(items) - updated,
         updated=updated,
         removed=len(plan.removed) - updated,
@@ -247,26 +249,24 @@ def apply_update(
 
 
 def _embed(items: list[Prepared], embedder: Embedder, progress: ProgressFn | None) -> int:
-    """Embed the items in windows, reporting progress after each."""
-    total, done, window = sum(len(item.chunks) for item in items), 0, []
+    """Embed the items in windows of about `WINDOW_CHUNKS` chunks, reporting progress."""
+    total, done, window, pending = sum(len(item.chunks) for item in items), 0, [], 0
     for n, item in enumerate(items):
         window.append(item)
-        if sum(len(i.chunks) for i in window) >= WINDOW_CHUNKS or n == len(items) - 1:
+        pending += len(item.chunks)
+        if pending >= WINDOW_CHUNKS or n == len(items) - 1:
             done += embed_window(window, embedder)
-            window = []
+            window, pending = [], 0
             if progress:
                 progress("embedding", done, total)
     return done
 
 
-def _sizes(serving: Path, removed: list[int], manifest: dict[str, Any]) -> tuple[int, int]:
-    """Chunks and sentences of the removed articles, those removed before included."""
+def _sizes(serving: Path, removed: set[int] | frozenset[int]) -> tuple[int, int]:
+    """Chunks and sentences of the articles at these positions."""
+    wanted = ",".join(str(i) for i in sorted(removed)) or "-1"
     conn = sqlite3.connect(f"file:{serving / DATABASE}?mode=ro", uri=True)
     try:
-        gone = set(removed)
-        if "delta" in manifest:
-            gone |= {int(r[0]) for r in conn.execute(f"select * from {REMOVED_TABLE}")}
-        wanted = ",".join(str(i) for i in sorted(gone)) or "-1"
         chunks = conn.execute(f"select count(*) from chunks where article_idx in ({wanted})")
         sentences = conn.execute(f"select count(*) from sentences where article_idx in ({wanted})")
         return int(chunks.fetchone()[0]), int(sentences.fetchone()[0])
@@ -321,7 +321,9 @@ def _write_rows(
     return {"articles": articles, "sentences": sentences, "chunks": chunks, "removed": removed}
 
 
-def _write_delta(serving: Path, work: Path, items: list[Prepared], had_delta: bool) -> None:
+def _write_delta(
+    serving: Path, work: Path, items: list[Prepared], dim: int, *, had_delta: bool
+) -> None:
     """The appended chunks' vectors and terms: the serving build's, then the items'."""
     parts: list[tuple[str, list[Any], type[np.floating[Any]]]] = [
         (DELTA_CHUNK_VECTORS, [i.chunk_vectors for i in items], np.float32),
@@ -329,7 +331,6 @@ def _write_delta(serving: Path, work: Path, items: list[Prepared], had_delta: bo
     ]
     for name, blocks, dtype in parts:
         old = [np.load(serving / name)] if had_delta else []
-        dim = np.load(serving / CHUNK_VECTORS, mmap_mode="r").shape[1]
         joined = np.concatenate([*old, *blocks]) if old or blocks else np.zeros((0, dim))
         np.save(work / name, joined.astype(dtype).reshape(-1, dim))
     terms: list[list[str]] = []
