@@ -122,7 +122,35 @@ def weights_fingerprint(model_dir: Path) -> str:
     return digest.hexdigest()
 
 
-class SentenceEmbedder:
+class BatchedEmbedder:
+    """`embed` and `embed_with_spans` over a model's `_run` on one batch of texts."""
+
+    dim: int
+    batch_size: int
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """One normalised vector per text."""
+        vectors, _ = self.embed_with_spans(texts, [() for _ in texts])
+        return vectors
+
+    def embed_with_spans(
+        self, texts: Sequence[str], spans: Sequence[SpanList]
+    ) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]:
+        """Embed each text, and each character span inside it, in one model pass.
+
+        A span's vector mean-pools the text's contextual token vectors that fall inside the
+        span, the same pooling the model applies to a whole text; so sentence vectors cost
+        no extra model pass.
+        """
+        return embed_in_batches(texts, spans, self._run, dim=self.dim, batch_size=self.batch_size)
+
+    def _run(
+        self, texts: list[str], spans: list[SpanList]
+    ) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]:
+        raise NotImplementedError
+
+
+class SentenceEmbedder(BatchedEmbedder):
     """A sentence-transformers model run on the CPU, read from local files only."""
 
     precision = "fp32"
@@ -160,22 +188,6 @@ class SentenceEmbedder:
             return []
         encoded = self._counter(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
-
-    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        """One normalised vector per text."""
-        vectors, _ = self.embed_with_spans(texts, [() for _ in texts])
-        return vectors
-
-    def embed_with_spans(
-        self, texts: Sequence[str], spans: Sequence[SpanList]
-    ) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]:
-        """Embed each text, and each character span inside it, in one model pass.
-
-        A span's vector mean-pools the text's contextual token vectors that fall inside the
-        span, the same pooling the model applies to a whole text; so sentence vectors cost
-        no extra model pass.
-        """
-        return embed_in_batches(texts, spans, self._run, dim=self.dim, batch_size=self.batch_size)
 
     def _run(
         self, texts: list[str], spans: list[SpanList]

@@ -12,9 +12,9 @@ from numpy.typing import NDArray
 
 from index.embedder import (
     DEFAULT_MODEL_NAME,
+    BatchedEmbedder,
     SentenceEmbedder,
     SpanList,
-    embed_in_batches,
     normalise,
     pool_spans,
     resolve_model_dir,
@@ -43,7 +43,7 @@ def _check_mean_pooling(path: Path) -> None:
         )
 
 
-class Int8Embedder:
+class Int8Embedder(BatchedEmbedder):
     """The sentence-transformers model's transformer as int8 ONNX, mean-pooled like the model.
 
     The int8 model is derived from the local weights on first use and cached under
@@ -105,21 +105,6 @@ class Int8Embedder:
             return []
         encoded = self._counter.encode_batch(list(texts), add_special_tokens=False)
         return [len(e.ids) for e in encoded]
-
-    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        """One normalised vector per text."""
-        vectors, _ = self.embed_with_spans(texts, [() for _ in texts])
-        return vectors
-
-    def embed_with_spans(
-        self, texts: Sequence[str], spans: Sequence[SpanList]
-    ) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]:
-        """Embed each text, and each character span inside it, in one model pass.
-
-        A span's vector mean-pools the text's token vectors inside the span, as
-        `SentenceEmbedder.embed_with_spans` does.
-        """
-        return embed_in_batches(texts, spans, self._run, dim=self.dim, batch_size=self.batch_size)
 
     def _run(
         self, texts: list[str], spans: list[SpanList]
