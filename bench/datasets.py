@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -81,3 +82,35 @@ def write_results(path: Path, results: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+Spans = list[list[tuple[int, int]]]
+
+
+def bbc_chunks(
+    embedder: Any, *, chunks: int | None = None, articles: int | None = None
+) -> tuple[list[str], Spans]:
+    """BBC chunks cut as an index cuts them (128 tokens, 32 overlap), with each chunk's
+    sentence spans: the first `chunks` of them, or all those of the first `articles`."""
+    from index import chunk_sentences, clean_body, segment
+
+    texts: list[str] = []
+    spans: Spans = []
+    with (DATA / "bbc-news" / "articles.jsonl").open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle):
+            if articles is not None and n == articles:
+                break
+            article = json.loads(line)
+            text = clean_body(article["text"], article["title"]).text
+            sentences, sizes = segment(text, max_tokens=128, count=embedder.count_tokens)
+            for chunk in chunk_sentences(sentences, sizes, max_tokens=128, overlap_tokens=32):
+                texts.append(text[chunk.start : chunk.end])
+                spans.append(
+                    [
+                        (s.start - chunk.start, s.end - chunk.start)
+                        for s in sentences[chunk.first_sentence : chunk.last_sentence + 1]
+                    ]
+                )
+                if len(texts) == chunks:
+                    return texts, spans
+    return texts, spans

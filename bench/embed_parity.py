@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import DATA, ROOT
-from index import SentenceEmbedder, chunk_sentences, clean_body, segment
+from bench.datasets import ROOT, bbc_chunks
+from index import SentenceEmbedder
 
 ARTICLES = 600
 ROUNDS = 2
@@ -26,20 +26,7 @@ ROUNDS = 2
 
 def main() -> None:
     embedder = SentenceEmbedder()
-    texts, spans = [], []
-    lines = (DATA / "bbc-news" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
-    for line in lines[:ARTICLES]:
-        article = json.loads(line)
-        text = clean_body(article["text"], article["title"]).text
-        sentences, sizes = segment(text, max_tokens=128, count=embedder.count_tokens)
-        for chunk in chunk_sentences(sentences, sizes, max_tokens=128, overlap_tokens=32):
-            texts.append(text[chunk.start : chunk.end])
-            spans.append(
-                [
-                    (s.start - chunk.start, s.end - chunk.start)
-                    for s in sentences[chunk.first_sentence : chunk.last_sentence + 1]
-                ]
-            )
+    texts, spans = bbc_chunks(embedder, articles=ARTICLES)
     rounds = []
     for _ in range(ROUNDS):
         started = time.perf_counter()

@@ -26,8 +26,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import DATA, ROOT
-from index import Int8Embedder, SentenceEmbedder, chunk_sentences, clean_body, segment
+from bench.datasets import ROOT, bbc_chunks
+from index import Int8Embedder, SentenceEmbedder
 from index.embedder import default_model_path
 
 RESULTS = ROOT / "bench" / "results" / "encoder_parity.json"
@@ -60,26 +60,6 @@ def export_variants(folder: Path) -> None:
             weight_type=QuantType.QInt8,
             extra_options=extra,
         )
-
-
-def bbc_chunks(embedder, wanted: int) -> tuple[list[str], list[list[tuple[int, int]]]]:
-    texts, spans = [], []
-    with (DATA / "bbc-news" / "articles.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            article = json.loads(line)
-            text = clean_body(article["text"], article["title"]).text
-            sentences, sizes = segment(text, max_tokens=128, count=embedder.count_tokens)
-            for chunk in chunk_sentences(sentences, sizes, max_tokens=128, overlap_tokens=32):
-                texts.append(text[chunk.start : chunk.end])
-                spans.append(
-                    [
-                        (s.start - chunk.start, s.end - chunk.start)
-                        for s in sentences[chunk.first_sentence : chunk.last_sentence + 1]
-                    ]
-                )
-                if len(texts) == wanted:
-                    return texts, spans
-    return texts, spans
 
 
 def questions() -> list[str]:
@@ -152,7 +132,7 @@ def main() -> None:
         return
     results: dict = {"machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()}}
     fp32 = SentenceEmbedder()
-    texts, spans = bbc_chunks(fp32, args.chunks)
+    texts, spans = bbc_chunks(fp32, chunks=args.chunks)
     asked = questions()
     results["chunks"], results["sentences"] = len(texts), sum(len(s) for s in spans)
     reference = fp32.embed_with_spans(texts, spans)
