@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     )
     from index.lexical import STOPWORDS, tokenize, words
     from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
-    from index.onnx_encoder import Int8Embedder, make_embedder
+    from index.onnx_encoder import Int8Embedder, OnnxEmbedder, make_embedder
     from index.pipeline import ProgressFn
     from index.reader import (
         UNDATED,
@@ -86,6 +86,7 @@ _SOURCES = {
     "OpenIndex": "index.reader",
     "ProgressFn": "index.pipeline",
     "Int8Embedder": "index.onnx_encoder",
+    "OnnxEmbedder": "index.onnx_encoder",
     "make_embedder": "index.onnx_encoder",
     "check_precision": "index.reader",
     "QuestionTooLong": "index.errors",
@@ -148,6 +149,7 @@ __all__ = [
     "Int8Embedder",
     "ModelNotFound",
     "NewsdeskError",
+    "OnnxEmbedder",
     "OpenIndex",
     "ProgressFn",
     "QuestionTooLong",

@@ -96,8 +96,8 @@ class LexicalIndex:
         k = min(k, self.n_docs)
         mask = None if allowed is None else allowed.astype(np.float32)
         ids, scores = self._retriever.retrieve(
-            [known], k=k, show_progress=False, n_threads=1, weight_mask=mask
-        )
+            [known], k=k, show_progress=False, n_threads=0, weight_mask=mask
+        )  # n_threads=0: no thread pool made and joined for one query
         keep = scores[0] > 0
         return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
 

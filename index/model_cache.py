@@ -1,4 +1,4 @@
-"""The cache of derived models: the int8 ONNX encoder, made locally and checked on every use."""
+"""The cache of derived models: the ONNX encoders, made locally and checked on every use."""
 
 from __future__ import annotations
 
@@ -19,8 +19,18 @@ log = logging.getLogger(__name__)
 
 # Bump when the export recipe changes, so caches made by an older one are made again.
 RECIPE_VERSION = 2
-INT8_FILE = "model-int8.onnx"
-_META_FILE = "model-int8.json"
+
+
+def onnx_file_name(precision: str) -> str:
+    """The cached model's file name for a precision ("model-int8.onnx")."""
+    return f"model-{precision}.onnx"
+
+
+def _meta_name(precision: str) -> str:
+    return f"model-{precision}.json"
+
+
+INT8_FILE = onnx_file_name("int8")
 
 
 def file_sha256(path: Path) -> str:
@@ -33,12 +43,12 @@ def file_sha256(path: Path) -> str:
 
 
 def int8_model_folder(cache_dir: Path, fingerprint: str) -> Path:
-    """Where the int8 model derived from the weights with this sha256 lives."""
+    """Where the models derived from the weights with this sha256 live."""
     return cache_dir / fingerprint
 
 
-def _is_valid(folder: Path, fingerprint: str) -> bool:
-    target, meta_path = folder / INT8_FILE, folder / _META_FILE
+def _is_valid(folder: Path, fingerprint: str, precision: str) -> bool:
+    target, meta_path = folder / onnx_file_name(precision), folder / _meta_name(precision)
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         return (
@@ -58,10 +68,10 @@ def _locked(folder: Path) -> Iterator[None]:
         yield
 
 
-def _export(model_dir: Path, target: Path) -> None:
+def _export(model_dir: Path, target: Path, precision: str) -> None:
     """Run the export in a child process (see index/onnx_export.py for why)."""
     done = subprocess.run(
-        [sys.executable, "-m", "index.onnx_export", str(model_dir), str(target)],
+        [sys.executable, "-m", "index.onnx_export", str(model_dir), str(target), precision],
         capture_output=True,
         text=True,
         check=False,
@@ -69,19 +79,21 @@ def _export(model_dir: Path, target: Path) -> None:
     if done.returncode != 0 or not target.is_file():
         last = (done.stderr.strip().splitlines() or ["no error output"])[-1]
         raise ModelNotFound(
-            f"The int8 encoder could not be made from the model in {model_dir} ({last}); "
-            "set NEWSDESK_ENCODER=fp32 to use the model as it is."
+            f"The {precision} ONNX encoder could not be made from the model in {model_dir} "
+            f"({last}); check that torch and onnxruntime are installed (make install)."
         )
 
 
-def ensure_int8_model(
+def ensure_onnx_model(
     model_dir: Path,
     fingerprint: str,
     cache_dir: Path,
     *,
+    precision: str = "int8",
     notify: Callable[[str], None] | None = None,
 ) -> Path:
-    """The int8 ONNX model of the weights in `model_dir`, made now if missing or damaged.
+    """The ONNX model of the weights in `model_dir` at `precision` ("int8" or "fp32"),
+    made now if missing or damaged.
 
     The file's sha256 is checked against the one recorded when it was made, so a truncated
     or altered file is made again rather than used. Nothing is downloaded.
@@ -90,31 +102,37 @@ def ensure_int8_model(
         ModelNotFound: the cache folder cannot be written or the export failed.
     """
     folder = int8_model_folder(cache_dir, fingerprint)
-    if _is_valid(folder, fingerprint):
-        return folder / INT8_FILE
+    name = onnx_file_name(precision)
+    if _is_valid(folder, fingerprint, precision):
+        return folder / name
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with _locked(folder):
-            if _is_valid(folder, fingerprint):  # made by another process meanwhile
-                return folder / INT8_FILE
-            if (folder / INT8_FILE).exists():
-                log.warning("the cached int8 model in %s is damaged; making it again", folder)
+            if _is_valid(folder, fingerprint, precision):  # made by another process meanwhile
+                return folder / name
+            if (folder / name).exists():
+                log.warning(
+                    "the cached %s model in %s is damaged; making it again", precision, folder
+                )
             if notify:
-                notify("Making the int8 encoder from the model's weights (once, under a minute).")
+                notify(
+                    f"Making the {precision} ONNX encoder from the model's weights "
+                    "(once, under a minute)."
+                )
             partial = folder / f"tmp-{os.getpid()}.onnx"
-            _export(model_dir, partial)
+            _export(model_dir, partial, precision)
             meta = {
                 "recipe": RECIPE_VERSION,
                 "weights_sha256": fingerprint,
                 "sha256": file_sha256(partial),
             }
-            os.replace(partial, folder / INT8_FILE)
+            os.replace(partial, folder / name)
             meta_partial = folder / f"tmp-{os.getpid()}.json"
             meta_partial.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-            os.replace(meta_partial, folder / _META_FILE)
+            os.replace(meta_partial, folder / _meta_name(precision))
     except OSError as exc:
         raise ModelNotFound(
             f"Cannot write the model cache at {cache_dir}: {exc.strerror or exc}; "
             "set NEWSDESK_MODEL_CACHE to a writable folder."
         ) from exc
-    return folder / INT8_FILE
+    return folder / name

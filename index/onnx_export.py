@@ -1,11 +1,13 @@
-"""Deriving the int8 ONNX encoder from local transformer weights (run in its own process).
+"""Deriving ONNX encoders from local transformer weights (run in its own process).
 
-    python -m index.onnx_export MODEL_DIR OUT_FILE
+    python -m index.onnx_export MODEL_DIR OUT_FILE [int8|fp32]
 
-Exports the transformer to ONNX with torch, fuses BERT's attention, layer-norm and GELU
-nodes (onnxruntime's transformer optimizer), then quantizes the weights of the attention
-and of the first feed-forward product of every layer to int8, one scale per output channel,
-with onnxruntime's dynamic quantization. Per-channel scales keep the vectors within 0.99
+Exports the transformer to ONNX with torch and fuses BERT's attention, layer-norm and GELU
+nodes (onnxruntime's transformer optimizer). That fused fp32 model is the question encoder of
+fp32 indexes: the same vectors as the torch model, in a third of the time for one question.
+For int8, it then quantizes the weights of the attention and of the first feed-forward
+product of every layer to int8, one scale per output channel, with onnxruntime's dynamic
+quantization. Per-channel scales keep the vectors within 0.99
 cosine of the fp32 model; one scale per tensor did not (0.95, bench/encoder_parity.py).
 It runs in a child process because tracing a model changes the state of the torch model
 in the process that traces it.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -79,6 +82,15 @@ def _fuse(model_dir: Path, source: Path, target: Path) -> bool:
     return True
 
 
+def export_fp32(model_dir: Path, target: Path) -> None:
+    """Write the fused fp32 ONNX model of the weights in `model_dir`."""
+    with tempfile.TemporaryDirectory(prefix="newsdesk-export-") as tmp:
+        plain = Path(tmp) / "fp32.onnx"
+        _export_fp32(model_dir, plain)
+        if not _fuse(model_dir, plain, target):
+            shutil.copyfile(plain, target)
+
+
 def export_int8(model_dir: Path, target: Path) -> None:
     """Write the fused, per-channel int8 ONNX model of the weights in `model_dir`."""
     import onnx
@@ -115,9 +127,10 @@ def feed_forward_outputs(model: Any) -> list[str]:  # noqa: ANN401 (an onnx Mode
 
 
 def main() -> None:
-    """Command-line entry: MODEL_DIR OUT_FILE."""
+    """Command-line entry: MODEL_DIR OUT_FILE [int8|fp32] (int8 when not given)."""
     model_dir, target = Path(sys.argv[1]), Path(sys.argv[2])
-    export_int8(model_dir, target)
+    precision = sys.argv[3] if len(sys.argv) > 3 else "int8"
+    (export_fp32 if precision == "fp32" else export_int8)(model_dir, target)
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ def retrieval_config(settings: Settings) -> RetrievalConfig:
     )
 
 
-def open_encoder(settings: Settings, *, threads: int = 1) -> Embedder:
-    """The configured model run by the configured encoder (`NEWSDESK_ENCODER`).
+def open_encoder(settings: Settings, *, threads: int = 1, questions: bool = False) -> Embedder:
+    """The configured model run by the configured encoder (`NEWSDESK_ENCODER`); with
+    `questions`, the form of it that embeds one question fastest (see `make_embedder`).
 
     One thread answers a question fastest on a shared 2-core machine; builds ask for more.
     """
@@ -37,6 +38,7 @@ def open_encoder(settings: Settings, *, threads: int = 1) -> Embedder:
         cache_dir=settings.newsdesk_model_cache,
         threads=threads,
         notify=lambda message: print(message, file=sys.stderr),
+        questions=questions,
     )
 
 
@@ -50,7 +52,7 @@ def make_answerer(settings: Settings, index_dir: Path | None = None) -> Answerer
 
     folder = index_dir or settings.newsdesk_index_dir
     read_manifest(folder)  # fail fast, before the model loads, when there is no index
-    return Answerer(folder, open_encoder(settings), retrieval_config(settings))
+    return Answerer(folder, open_encoder(settings, questions=True), retrieval_config(settings))
 
 
 def make_query_log(settings: Settings, *, readonly: bool = False) -> QueryLog:

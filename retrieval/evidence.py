@@ -122,11 +122,15 @@ def passage_coverage(
 
 
 def gather_evidence(
-    index: OpenIndex, context: QuestionContext, candidates: list[Candidate]
+    index: OpenIndex,
+    context: QuestionContext,
+    candidates: list[Candidate],
+    terms: SentenceTerms | None = None,
 ) -> list[SentenceEvidence]:
     """The evidence for every sentence of the candidate chunks.
 
     A sentence in two candidate chunks (the overlap) keeps the evidence of the better one.
+    `terms`, when given, is the question's cache of sentence terms, shared with the quotes.
     """
     holder: dict[int, Candidate] = {}
     similarity: dict[int, float] = {}
@@ -139,7 +143,7 @@ def gather_evidence(
                 holder[sentence_id] = candidate
             similarity[sentence_id] = float(sim)
     weights = context.term_weights
-    terms = SentenceTerms(index)
+    terms = terms or SentenceTerms(index)
     evidence = []
     for sentence_id, candidate in holder.items():
         cue = find_cue(context.question.kind, index.sentence_text(sentence_id), context.words)

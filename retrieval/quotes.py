@@ -210,6 +210,20 @@ def _highlight(
     return span[0] + offset, span[1] + offset
 
 
+def _may_copy(
+    index: OpenIndex,
+    sentence_id: int,
+    vector: NDArray[np.float32],
+    drafts: list[_Draft],
+    weights: QuoteWeights,
+) -> bool:
+    """Whether a passage around the sentence could be a copy of a draft: its vector is as
+    near as a copy's, or the draft's words hold the sentence's (a passage with the same
+    words holds them)."""
+    own = _normalised(index.sentence_text(sentence_id))
+    return any(float(vector @ d.vector) >= weights.duplicate_cosine or own in d.key for d in drafts)
+
+
 def assemble_quotes(
     index: OpenIndex,
     context: QuestionContext,
@@ -218,6 +232,7 @@ def assemble_quotes(
     k: int,
     weights: QuoteWeights,
     confidence: Callable[[ScoredSentence, str], float] | None = None,
+    terms: SentenceTerms | None = None,
 ) -> list[Quote]:
     """Turn ranked sentences into at most `k` quotes, merging copies of one passage.
 
@@ -226,17 +241,20 @@ def assemble_quotes(
     whose sources list every article, each with its own span; passages overlapping an
     earlier quote of the same article are skipped. A quote's score is
     `confidence(sentence, passage)` when given, else the sentence's ranking score.
+    `terms` is the question's cache of sentence terms, when the evidence stage made one.
     """
     drafts: list[_Draft] = []
     taken: list[tuple[int, int, int]] = []
-    terms = SentenceTerms(index)
+    terms = terms or SentenceTerms(index)
     scores = {item.sentence_id: item.score for item in ranked}
     for item in ranked:
+        vector = index.sentence_vectors[item.sentence_id].astype(np.float32)
+        if len(drafts) >= k and not _may_copy(index, item.sentence_id, vector, drafts, weights):
+            continue  # it can only be a copy of a quote taken, and it is none
         article, start, end = passage_span(index, item.sentence_id, context, scores, terms)
         if any(a == article and start < e and s < end for a, s, e in taken):
             continue
         text = index.articles[article].text[start:end]
-        vector = index.sentence_vectors[item.sentence_id].astype(np.float32)
         source = _source(index, article, start, end)
         key = _normalised(text)
         for draft in drafts:

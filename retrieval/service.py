@@ -16,7 +16,13 @@ from index import Embedder, OpenIndex, load_index
 from retrieval.answer import Answer, Quote, no_answer_message
 from retrieval.confidence import DEFAULT_CONFIDENCE, ConfidenceModel, confidence_features
 from retrieval.context import QuestionContext, make_context
-from retrieval.evidence import QuoteWeights, ScoredSentence, gather_evidence, rank_sentences
+from retrieval.evidence import (
+    QuoteWeights,
+    ScoredSentence,
+    SentenceTerms,
+    gather_evidence,
+    rank_sentences,
+)
 from retrieval.question import check_question
 from retrieval.quote_dates import date_quote, lead_date
 from retrieval.quotes import assemble_quotes
@@ -86,7 +92,8 @@ def answer_quotes(
     started = time.perf_counter()
     candidates = retrieve(index, context, config.search)
     searched = time.perf_counter()
-    evidence = gather_evidence(index, context, candidates)
+    terms = SentenceTerms(index)
+    evidence = gather_evidence(index, context, candidates, terms)
     bonus = time_bonus(index, context, [e.sentence_id for e in evidence], config.time)
     ranked = rank_sentences(evidence, config.weights, bonus)
 
@@ -95,7 +102,7 @@ def answer_quotes(
         return config.confidence.probability(features)
 
     quotes = assemble_quotes(
-        index, context, ranked, k=k, weights=config.weights, confidence=confidence
+        index, context, ranked, k=k, weights=config.weights, confidence=confidence, terms=terms
     )
     quotes = mark_earlier_reports(context, [date_quote(q) for q in quotes])
     if timings_ms is not None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from index import BuildOptions, Int8Embedder, SentenceEmbedder, build_index
+from index import BuildOptions, Int8Embedder, OnnxEmbedder, SentenceEmbedder, build_index
 from tests.fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,8 +124,23 @@ def built_index(tmp_path: Path, tiny_corpus: Path, fake_embedder: FakeEmbedder) 
 
 @pytest.fixture(scope="session")
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A model cache for the session: the int8 model is derived into it once."""
+    """A model cache for the session: the ONNX models are derived into it once."""
     return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def question_embedder(model_cache: Path) -> OnnxEmbedder:
+    """The encoder that embeds questions for an fp32 index (the fused fp32 ONNX model)."""
+    return OnnxEmbedder(cache_dir=model_cache, precision="fp32", threads=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_model_cache(model_cache: Path, question_embedder: OnnxEmbedder) -> Iterator[None]:
+    """Commands run by the tests, in their own folders and processes, read the session's
+    model cache, where the question encoder has been made already."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSDESK_MODEL_CACHE", str(model_cache))
+        yield
 
 
 @pytest.fixture(scope="session")

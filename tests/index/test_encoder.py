@@ -1,4 +1,5 @@
-"""The int8 encoder: parity with the fp32 model, its cached model file, one encoder per index."""
+"""The ONNX encoders: the int8 one's parity with the fp32 model, the fp32 question encoder's
+sameness, their cached model files, one encoder per index."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from index import (
     load_index,
     read_manifest,
 )
-from index.model_cache import INT8_FILE, file_sha256, int8_model_folder
+from index.model_cache import INT8_FILE, file_sha256, int8_model_folder, onnx_file_name
 from retrieval import Answerer
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, QA_FILE
 from tests.fakes import FakeEmbedder
 
 TEXTS = [
@@ -95,6 +96,51 @@ def test_damaged_or_missing_cached_model_is_made_again(
     assert file_sha256(target) == good  # the export is deterministic
     assert len(messages) == 1 and "int8" in messages[0]
     assert (remade.embed(TEXTS[:1]) * int8_embedder.embed(TEXTS[:1])).sum() > 0.999
+
+
+def test_fp32_question_encoder_gives_the_torch_models_vectors(question_embedder, real_embedder):
+    questions = [json.loads(line)["question"] for line in QA_FILE.read_text().splitlines()]
+    texts = [*TEXTS, *questions]
+
+    cosines = (question_embedder.embed(texts) * real_embedder.embed(texts)).sum(axis=1)
+
+    assert cosines.min() >= 0.9999, cosines.min()
+    assert (question_embedder.fingerprint, question_embedder.precision) == (
+        real_embedder.fingerprint,
+        "fp32",
+    )
+
+
+def test_answers_are_the_same_whichever_fp32_encoder_embeds_the_question(
+    bundled_index, question_embedder, real_embedder
+):
+    questions = [json.loads(line)["question"] for line in QA_FILE.read_text().splitlines()]
+    fast, torch = Answerer(bundled_index, question_embedder), Answerer(bundled_index, real_embedder)
+
+    for question in questions:
+        a, b = fast.ask(question), torch.ask(question)
+        assert [q.text for q in a.quotes] == [q.text for q in b.quotes], question
+        assert a.answered == b.answered
+        assert [round(q.score, 3) for q in a.quotes] == [round(q.score, 3) for q in b.quotes]
+
+
+def test_fp32_question_encoder_is_cached_beside_the_int8_one(question_embedder, model_cache):
+    folder = int8_model_folder(model_cache, question_embedder.fingerprint)
+
+    assert (folder / onnx_file_name("fp32")).is_file()
+    assert json.loads((folder / "model-fp32.json").read_text())["sha256"] == file_sha256(
+        folder / onnx_file_name("fp32")
+    )
+
+
+def test_answering_uses_the_fast_fp32_encoder_and_building_the_torch_one(model_cache):
+    from index import OnnxEmbedder, SentenceEmbedder, make_embedder
+
+    asked = make_embedder("fp32", cache_dir=model_cache, threads=1, questions=True)
+    built = make_embedder("fp32", cache_dir=model_cache)
+
+    assert isinstance(asked, OnnxEmbedder) and isinstance(built, SentenceEmbedder)
+    assert asked.precision == built.precision == "fp32"
 
 
 class Int8Fake(FakeEmbedder):
