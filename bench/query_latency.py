@@ -6,7 +6,10 @@ development questions, each as of its date, over the whole RealTimeQA article fi
 corpus (2,201 articles; built by bench/build_public.py), three rounds each after a
 warm-up, and prints p50/p95 of `Answerer.ask` and the median share spent embedding the
 question, searching (FAISS + BM25 + fusion) and choosing quotes (with the dates in them).
-A corpus whose index has not been built is skipped.
+A corpus whose index has not been built is skipped. Questions are embedded as the commands
+embed them (`make_embedder(..., questions=True)`: the fused fp32 ONNX model, two threads);
+the median time of one question's embedding alone is printed for it, for it on one thread
+and for the torch model.
 
     .venv/bin/python bench/query_latency.py
 
@@ -19,6 +22,7 @@ import datetime as dt
 import json
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, WORK, newsqa, write_results
-from index import SentenceEmbedder, build_index
+from index import Embedder, SentenceEmbedder, build_index, make_embedder
 from retrieval import Answerer
 from retrieval.evaluation import load_qa
 
@@ -57,16 +61,38 @@ def measure(
     }
 
 
+def embedding_ms(embedder: Embedder, questions: list[str]) -> float:
+    """Median milliseconds to embed one question, after a warm-up."""
+    for question in questions[:10]:
+        embedder.embed([question])
+    times = []
+    for _ in range(ROUNDS):
+        for question in questions:
+            started = time.perf_counter()
+            embedder.embed([question])
+            times.append((time.perf_counter() - started) * 1000)
+    return float(np.median(times))
+
+
 def main() -> None:
-    embedder = SentenceEmbedder()
+    torch_model = SentenceEmbedder()
+    cache = ROOT / "var" / "models"
+    embedder = make_embedder("fp32", cache_dir=cache, threads=2, questions=True)
+    one_thread = make_embedder("fp32", cache_dir=cache, threads=1, questions=True)
     bundled_questions = [
         json.loads(x)["question"]
         for x in (ROOT / "tests/data/qa.jsonl").read_text().splitlines()
         if x
     ]
-    results = {}
+    results: dict[str, dict[str, float]] = {
+        "question embedding alone": {
+            "question_encoder_ms": embedding_ms(embedder, bundled_questions),
+            "question_encoder_one_thread_ms": embedding_ms(one_thread, bundled_questions),
+            "torch_ms": embedding_ms(torch_model, bundled_questions),
+        }
+    }
     with tempfile.TemporaryDirectory() as tmp:
-        build_index(ROOT / "corpus", Path(tmp) / "index", embedder)
+        build_index(ROOT / "corpus", Path(tmp) / "index", torch_model)
         results["bundled corpus (5 articles)"] = measure(
             Answerer(Path(tmp) / "index", embedder), bundled_questions
         )
@@ -81,8 +107,14 @@ def main() -> None:
         results["NewsQA corpus (2,201 articles)"] = measure(
             Answerer(WORK / "newsqa" / "index", embedder), [i["question"] for i in records]
         )
+    alone = results["question embedding alone"]
+    print(
+        f"one question embedded: {alone['question_encoder_ms']:.1f} ms with two threads, "
+        f"{alone['question_encoder_one_thread_ms']:.1f} ms with one "
+        f"(torch fp32: {alone['torch_ms']:.1f} ms)"
+    )
     print(f"{'corpus':36} {'p50 ms':>8} {'p95 ms':>8} {'embed':>7} {'search':>7} {'quote':>7}")
-    for name, r in results.items():
+    for name, r in list(results.items())[1:]:
         print(
             f"{name:36} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['share_embed']:7.0%} "
             f"{r['share_search']:7.0%} {r['share_quote']:7.0%}"

@@ -93,13 +93,14 @@ class LexicalIndex:
         known = [t for t in tokens if t in self._vocab and t]
         if not known or self.n_docs == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        k = min(k, self.n_docs)
-        mask = None if allowed is None else allowed.astype(np.float32)
-        ids, scores = self._retriever.retrieve(
-            [known], k=k, show_progress=False, n_threads=0, weight_mask=mask
-        )  # n_threads=0: no thread pool made and joined for one query
-        keep = scores[0] > 0
-        return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
+        scores = np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        if allowed is not None:
+            scores[~allowed] = 0.0
+        # Only chunks holding a query term score above 0: ranking those alone is faster
+        # than a partition of every chunk's score.
+        hits = np.flatnonzero(scores > 0)
+        top = hits[np.argsort(-scores[hits], kind="stable")[:k]]
+        return top.astype(np.int64), scores[top]
 
 
 def average_length(chunk_tokens: Sequence[list[str]]) -> float:

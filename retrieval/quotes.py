@@ -210,18 +210,12 @@ def _highlight(
     return span[0] + offset, span[1] + offset
 
 
-def _may_copy(
-    index: OpenIndex,
-    sentence_id: int,
-    vector: NDArray[np.float32],
-    drafts: list[_Draft],
-    weights: QuoteWeights,
-) -> bool:
-    """Whether a passage around the sentence could be a copy of a draft: its vector is as
-    near as a copy's, or the draft's words hold the sentence's (a passage with the same
+def _may_copy(own: str, vector: NDArray[np.float32], drafts: list[_Draft], cosine: float) -> bool:
+    """Whether a passage around a sentence (its words `own`) could copy a draft: its vector is
+    as near as a copy's, or the draft's words hold the sentence's (a passage with the same
     words holds them)."""
-    own = _normalised(index.sentence_text(sentence_id))
-    return any(float(vector @ d.vector) >= weights.duplicate_cosine or own in d.key for d in drafts)
+    near = np.stack([d.vector for d in drafts]) @ vector >= cosine
+    return bool(near.any()) or any(own in d.key for d in drafts)
 
 
 def assemble_quotes(
@@ -247,9 +241,11 @@ def assemble_quotes(
     taken: list[tuple[int, int, int]] = []
     terms = terms or SentenceTerms(index)
     scores = {item.sentence_id: item.score for item in ranked}
-    for item in ranked:
-        vector = index.sentence_vectors[item.sentence_id].astype(np.float32)
-        if len(drafts) >= k and not _may_copy(index, item.sentence_id, vector, drafts, weights):
+    ids = np.array([item.sentence_id for item in ranked], dtype=np.int64)
+    vectors = np.asarray(index.sentence_vectors[ids], dtype=np.float32).reshape(len(ids), -1)
+    for item, vector in zip(ranked, vectors, strict=True):
+        own = _normalised(index.sentence_text(item.sentence_id))
+        if len(drafts) >= k and not _may_copy(own, vector, drafts, weights.duplicate_cosine):
             continue  # it can only be a copy of a quote taken, and it is none
         article, start, end = passage_span(index, item.sentence_id, context, scores, terms)
         if any(a == article and start < e and s < end for a, s, e in taken):
