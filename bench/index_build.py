@@ -123,7 +123,7 @@ def change_one(corpus_file: Path, line_number: int, stamp: int) -> str:
     record["text"] += f"\n\nThe figures were revised on day {stamp} of the review."
     lines[line_number] = json.dumps(record, ensure_ascii=False)
     corpus_file.write_text("\n".join(lines), encoding="utf-8")
-    return str(record["id"])
+    return str(record.get("id", record.get("doc_id")))  # BBC and RealTimeQA name it apart
 
 
 def bench_incremental(corpus: Path, work: Path, embedder, model, runs: int) -> dict:

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import WORK, newsqa, xquad
+from bench.datasets import ROOT, WORK, newsqa, xquad
 from bench.eval_public import run
 from index import SentenceEmbedder
 from retrieval import (
@@ -36,6 +36,8 @@ from retrieval import (
     passage_span,
     retrieve,
 )
+from retrieval.evaluation import load_qa
+from retrieval.recency import TimeWeights, time_bonus
 
 FEATURES = SentenceFeatures._fields
 
@@ -62,8 +64,12 @@ def collect(answerer: Answerer, items: list[dict]) -> list[tuple]:
     out = []
     for item in items:
         checked = check_question(item["question"], max_chars=10_000)
-        context = make_context(index, checked, answerer.embed_question(checked.text))
+        as_of = item.get("as_of")
+        context = make_context(
+            index, checked, answerer.embed_question(checked.text), as_of=as_of, time_aware=True
+        )
         evidence = gather_evidence(index, context, retrieve(index, context, answerer.config.search))
+        offset = time_bonus(index, context, [e.sentence_id for e in evidence], TimeWeights())
         answers = [a.lower() for a in item["answers"]]
         row_of = {e.sentence_id: n for n, e in enumerate(evidence)}
         feats, single, neighbours = [], [], []
@@ -81,9 +87,8 @@ def collect(answerer: Answerer, items: list[dict]) -> list[tuple]:
                         (row_of.get(n, -1), any(a in text[lo:hi].lower() for a in answers))
                     )
             neighbours.append(options)
-        out.append(
-            (np.array(feats, np.float32).reshape(-1, len(FEATURES)), np.array(single), neighbours)
-        )
+        features = np.array(feats, np.float32).reshape(-1, len(FEATURES))
+        out.append((features, np.array(single), neighbours, offset))
     return out
 
 
@@ -91,11 +96,11 @@ def hit_at_1(data, weights: np.ndarray, *, paired: bool = False) -> float:
     """Share of questions whose top quote holds the answer (paired: best sentence plus its
     better-scoring neighbour)."""
     hits = []
-    for f, single, neighbours in data:
+    for f, single, neighbours, offset in data:
         if not len(f):
             hits.append(False)
             continue
-        scores = f @ weights
+        scores = f @ weights + offset
         best = int(np.argmax(scores))
         hit = bool(single[best])
         if paired and neighbours[best]:
@@ -107,12 +112,12 @@ def hit_at_1(data, weights: np.ndarray, *, paired: bool = False) -> float:
 
 def fit(data, *, steps: int = 400, rate: float = 0.5, l2: float = 1e-3) -> np.ndarray:
     """Listwise softmax fit of linear weights (questions with no positive are left out)."""
-    usable = [(f, y.astype(np.float32)) for f, y, _ in data if len(f) and y.any()]
+    usable = [(f, y.astype(np.float32), b) for f, y, _, b in data if len(f) and y.any()]
     w = QuoteWeights().vector().astype(np.float64)
     for _ in range(steps):
         grad = -l2 * w
-        for f, y in usable:
-            s = f @ w
+        for f, y, b in usable:
+            s = f @ w + b
             p = np.exp(s - s.max())
             p /= p.sum()
             target = y / y.sum()
@@ -139,6 +144,11 @@ def main() -> None:
     parser.add_argument("--lexical-weight", type=float, default=SearchConfig().lexical_weight)
     parser.add_argument("--step", type=float, default=None)
     parser.add_argument("--pipeline", action="store_true")
+    parser.add_argument(
+        "--realtimeqa",
+        action="store_true",
+        help="add the RealTimeQA development questions (var/rtqa/index), each as of its date",
+    )
     args = parser.parse_args()
     search = SearchConfig(quote_chunks=args.quote_chunks, lexical_weight=args.lexical_weight)
     config = RetrievalConfig(search=search)
@@ -151,6 +161,13 @@ def main() -> None:
         name: collect(Answerer(WORK / name.split("-")[0] / "index", embedder, config), items)
         for name, items in dev.items()
     }
+    if args.realtimeqa:
+        rtqa = [
+            {"question": i.question, "answers": list(i.answers), "as_of": i.as_of}
+            for i in load_qa(ROOT / "var" / "realtimeqa_dev.jsonl")
+            if i.answerable
+        ]
+        sets["rtqa-dev"] = collect(Answerer(ROOT / "var" / "rtqa" / "index", embedder), rtqa)
     pooled = [row for data in sets.values() for row in data]
     fitted = fit(pooled)
     default = QuoteWeights().vector()

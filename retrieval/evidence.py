@@ -3,7 +3,7 @@ retrieved chunks, and one combined score."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -82,16 +82,18 @@ def lexical_coverage(weights: Mapping[str, float], present: frozenset[str]) -> f
 
 
 class SentenceTerms:
-    """The stemmed terms of sentences, each tokenized once per question."""
+    """The question's stemmed terms that each sentence holds, each sentence tokenized once
+    per question (only the question's terms count for `lexical_coverage`)."""
 
-    def __init__(self, index: OpenIndex) -> None:
+    def __init__(self, index: OpenIndex, wanted: Iterable[str]) -> None:
         self._index = index
+        self._wanted = frozenset(wanted)
         self._terms: dict[int, frozenset[str]] = {}
 
     def __call__(self, sentence_id: int) -> frozenset[str]:
         terms = self._terms.get(sentence_id)
         if terms is None:
-            terms = frozenset(tokenize(self._index.sentence_text(sentence_id)))
+            terms = self._wanted.intersection(tokenize(self._index.sentence_text(sentence_id)))
             self._terms[sentence_id] = terms
         return terms
 
@@ -143,7 +145,7 @@ def gather_evidence(
                 holder[sentence_id] = candidate
             similarity[sentence_id] = float(sim)
     weights = context.term_weights
-    terms = terms or SentenceTerms(index)
+    terms = terms or SentenceTerms(index, context.terms)
     evidence = []
     for sentence_id, candidate in holder.items():
         cue = find_cue(context.question.kind, index.sentence_text(sentence_id), context.words)

@@ -117,7 +117,7 @@ def passage_span(
         return article, index.sentence_span(before)[1], end
     if context is None:
         return article, start, end
-    terms = terms or SentenceTerms(index)
+    terms = terms or SentenceTerms(index, context.terms)
     kind = context.question.kind
     lacks = bool(kind) and not find_cues(kind, index.sentence_text(sentence_id), context.words)
     scored = [
@@ -239,7 +239,7 @@ def assemble_quotes(
     """
     drafts: list[_Draft] = []
     taken: list[tuple[int, int, int]] = []
-    terms = terms or SentenceTerms(index)
+    terms = terms or SentenceTerms(index, context.terms)
     scores = {item.sentence_id: item.score for item in ranked}
     ids = np.array([item.sentence_id for item in ranked], dtype=np.int64)
     vectors = np.asarray(index.sentence_vectors[ids], dtype=np.float32).reshape(len(ids), -1)

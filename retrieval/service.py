@@ -92,7 +92,7 @@ def answer_quotes(
     started = time.perf_counter()
     candidates = retrieve(index, context, config.search)
     searched = time.perf_counter()
-    terms = SentenceTerms(index)
+    terms = SentenceTerms(index, context.terms)
     evidence = gather_evidence(index, context, candidates, terms)
     bonus = time_bonus(index, context, [e.sentence_id for e in evidence], config.time)
     ranked = rank_sentences(evidence, config.weights, bonus)
