@@ -45,7 +45,7 @@ def decode_page(fetched: Fetched) -> str:
         try:
             codecs.lookup(name)
             return fetched.body.decode(name)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # "undefined" and "idna" raise UnicodeError
             continue
     return fetched.body.decode("cp1252", errors="replace")
 

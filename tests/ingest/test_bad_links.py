@@ -5,11 +5,11 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ingest import Fetched, FetchError
-from ingest.extract import extract_article
+from ingest.extract import decode_page, extract_article
 from ingest.feedread import parse_feed
 from tests.ingest.conftest import BRIDGE, snapshot
 from tests.ingest.server import Page, article_html, rfc822, rss
@@ -248,8 +248,18 @@ _page_bytes = st.one_of(
 )
 
 
+@pytest.mark.parametrize("charset", ["undefined", "idna", "hex", "rot13", "no-such-charset"])
+def test_a_page_declaring_a_codec_that_cannot_decode_it_is_read_as_utf8(charset):
+    text = "Café owners in Vellmar said the glass bridge opened on Sunday. " * 4
+    body = f'<meta charset="{charset}"><p>{text}</p>'.encode()
+    fetched = Fetched(url="http://127.0.0.1/x", status=200, content_type="text/html", body=body)
+
+    assert "Café owners in Vellmar" in decode_page(fetched)
+
+
 @settings(max_examples=80, deadline=None)
 @given(body=_page_bytes, kind=st.sampled_from(["text/html", "", "application/xhtml+xml"]))
+@example(body=b"<meta\x00charset=UNDEFINED", kind="text/html")
 def test_any_page_is_an_article_or_one_clear_reason(body, kind):
     fetched = Fetched(url="http://127.0.0.1/x", status=200, content_type=kind, body=body)
     try:
