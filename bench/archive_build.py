@@ -71,7 +71,7 @@ def query_side(index_dir: Path, encoder: str, cache: Path) -> dict:
     from index.store import choose_faiss_index
     from retrieval import Answerer
 
-    embedder = make_embedder(encoder, cache_dir=cache, threads=2, questions=True)
+    embedder = make_embedder(encoder, cache_dir=cache, threads=2)
     answerer = Answerer(index_dir, embedder)
     questions = [
         json.loads(line)["question"]

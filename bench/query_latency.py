@@ -7,7 +7,7 @@ corpus (2,201 articles; built by bench/build_public.py), three rounds each after
 warm-up, and prints p50/p95 of `Answerer.ask` and the median share spent embedding the
 question, searching (FAISS + BM25 + fusion) and choosing quotes (with the dates in them).
 A corpus whose index has not been built is skipped. Questions are embedded as the commands
-embed them (`make_embedder(..., questions=True)`: the fused fp32 ONNX model, two threads);
+embed them (the default fp32 encoder: the model's fused fp32 ONNX export, two threads);
 the median time of one question's embedding alone is printed for it, for it on one thread
 and for the torch model.
 
@@ -77,8 +77,8 @@ def embedding_ms(embedder: Embedder, questions: list[str]) -> float:
 def main() -> None:
     torch_model = SentenceEmbedder()
     cache = ROOT / "var" / "models"
-    embedder = make_embedder("fp32", cache_dir=cache, threads=2, questions=True)
-    one_thread = make_embedder("fp32", cache_dir=cache, threads=1, questions=True)
+    embedder = make_embedder("fp32", cache_dir=cache, threads=2)
+    one_thread = make_embedder("fp32", cache_dir=cache, threads=1)
     bundled_questions = [
         json.loads(x)["question"]
         for x in (ROOT / "tests/data/qa.jsonl").read_text().splitlines()

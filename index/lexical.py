@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -11,6 +12,10 @@ import bm25s
 import numpy as np
 import Stemmer
 from numpy.typing import NDArray
+
+# bm25s sets its own logger to DEBUG when imported, which would print its progress notes
+# on every build beside ours.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 STOPWORDS = frozenset(

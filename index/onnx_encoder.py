@@ -42,8 +42,8 @@ def _check_mean_pooling(path: Path) -> None:
     pooling = path / "1_Pooling" / "config.json"
     if pooling.is_file() and not _read_json(pooling).get("pooling_mode_mean_tokens"):
         raise ModelNotFound(
-            f"The model in {path} does not mean-pool its tokens, which the int8 encoder "
-            "assumes; set NEWSDESK_ENCODER=fp32."
+            f"The model in {path} does not mean-pool its tokens, which the ONNX encoders "
+            "assume; set NEWSDESK_ENCODER=torch."
         )
 
 
@@ -165,26 +165,30 @@ def make_embedder(
     cache_dir: Path,
     threads: int = 2,
     notify: Callable[[str], None] | None = None,
-    questions: bool = False,
 ) -> OnnxEmbedder | SentenceEmbedder:
-    """The configured encoder of the model: `int8` (ONNX Runtime) or `fp32` (torch).
+    """The configured encoder of the model.
 
-    With `questions`, for answering: the fp32 encoder is then the fused fp32 ONNX model,
-    which gives the torch model's vectors for one short text in a third of the time.
+    - `fp32`: the model's fused fp32 ONNX export run by ONNX Runtime. Its vectors are the
+      torch model's (cosine 1.0000), it embeds a question in a third of the time and loads
+      without importing torch, so a small update starts in a second rather than several.
+      A model the export does not handle runs on torch instead, with a warning.
+    - `torch`: sentence-transformers on torch, the same fp32 vectors (an index built by one
+      is answered by the other).
+    - `int8`: the per-channel int8 ONNX export (other vectors: an index records which).
 
     Raises:
-        ConfigError: `encoder` is neither.
-        ModelNotFound: the model cannot be loaded or its ONNX version made.
+        ConfigError: `encoder` is none of these.
+        ModelNotFound: the model cannot be loaded or its int8 version made.
     """
     if encoder == "int8":
         return Int8Embedder(model, cache_dir=cache_dir, threads=threads, notify=notify)
-    if encoder == "fp32" and questions:
+    if encoder == "fp32":
         try:
             return OnnxEmbedder(
                 model, cache_dir=cache_dir, precision="fp32", threads=threads, notify=notify
             )
         except ModelNotFound as exc:  # a model the export does not handle: torch still does
-            log.warning("questions are embedded by torch: %s", exc)
-    if encoder == "fp32":
+            log.warning("the model runs on torch: %s", exc)
+    if encoder in ("fp32", "torch"):
         return SentenceEmbedder(model)
-    raise ConfigError(f"Unknown encoder {encoder!r}: set NEWSDESK_ENCODER to int8 or fp32.")
+    raise ConfigError(f"Unknown encoder {encoder!r}: set NEWSDESK_ENCODER to fp32, torch or int8.")

@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     newsdesk_index_dir: Path = Path("var/index")
     newsdesk_db: Path = Path("var/newsdesk.db")
     newsdesk_model: str | None = None
-    newsdesk_encoder: Literal["int8", "fp32"] = "fp32"
+    newsdesk_encoder: Literal["fp32", "torch", "int8"] = "fp32"
     newsdesk_model_cache: Path = Path("var/models")
     newsdesk_top_k: int = Field(default=4, ge=1, le=10)
     newsdesk_cooldown_s: float = Field(default=5.0, ge=0)

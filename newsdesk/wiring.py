@@ -26,12 +26,11 @@ def retrieval_config(settings: Settings) -> RetrievalConfig:
     )
 
 
-def open_encoder(settings: Settings, *, threads: int = 2, questions: bool = False) -> Embedder:
-    """The configured model run by the configured encoder (`NEWSDESK_ENCODER`); with
-    `questions`, the form of it that embeds one question fastest (see `make_embedder`).
+def open_encoder(settings: Settings, *, threads: int = 2) -> Embedder:
+    """The configured model run by the configured encoder (`NEWSDESK_ENCODER`).
 
-    Two threads embed one question in 7.7 ms against 9.1 ms with one (fused fp32 ONNX,
-    bench/query_latency.py); their waiting threads sleep rather than spin.
+    Two threads embed one question faster than one (fused fp32 ONNX, bench/query_latency.py);
+    their waiting threads sleep rather than spin.
     """
     return make_embedder(
         settings.newsdesk_encoder,
@@ -39,7 +38,6 @@ def open_encoder(settings: Settings, *, threads: int = 2, questions: bool = Fals
         cache_dir=settings.newsdesk_model_cache,
         threads=threads,
         notify=lambda message: print(message, file=sys.stderr),
-        questions=questions,
     )
 
 
@@ -53,7 +51,7 @@ def make_answerer(settings: Settings, index_dir: Path | None = None) -> Answerer
 
     folder = index_dir or settings.newsdesk_index_dir
     read_manifest(folder)  # fail fast, before the model loads, when there is no index
-    return Answerer(folder, open_encoder(settings, questions=True), retrieval_config(settings))
+    return Answerer(folder, open_encoder(settings), retrieval_config(settings))
 
 
 def make_query_log(settings: Settings, *, readonly: bool = False) -> QueryLog:

@@ -12,6 +12,7 @@ import pytest
 from index import (
     IndexFormatError,
     Int8Embedder,
+    ModelNotFound,
     build_index,
     load_index,
     read_manifest,
@@ -133,14 +134,45 @@ def test_fp32_question_encoder_is_cached_beside_the_int8_one(question_embedder, 
     )
 
 
-def test_answering_uses_the_fast_fp32_encoder_and_building_the_torch_one(model_cache):
+def test_fp32_is_the_onnx_export_and_torch_the_sentence_transformers_model(model_cache):
     from index import OnnxEmbedder, SentenceEmbedder, make_embedder
 
-    asked = make_embedder("fp32", cache_dir=model_cache, threads=1, questions=True)
-    built = make_embedder("fp32", cache_dir=model_cache)
+    onnx = make_embedder("fp32", cache_dir=model_cache, threads=1)
+    torch = make_embedder("torch", cache_dir=model_cache)
 
-    assert isinstance(asked, OnnxEmbedder) and isinstance(built, SentenceEmbedder)
-    assert asked.precision == built.precision == "fp32"
+    assert isinstance(onnx, OnnxEmbedder) and isinstance(torch, SentenceEmbedder)
+    assert onnx.precision == torch.precision == "fp32"
+
+
+def test_fp32_falls_back_to_torch_for_a_model_the_export_cannot_take(
+    model_cache, monkeypatch, caplog
+):
+    from index import SentenceEmbedder, make_embedder, onnx_encoder
+
+    def refuse(*args, **kwargs):
+        raise ModelNotFound("the export failed")
+
+    monkeypatch.setattr(onnx_encoder, "ensure_onnx_model", refuse)
+
+    embedder = make_embedder("fp32", cache_dir=model_cache, threads=1)
+
+    assert isinstance(embedder, SentenceEmbedder)
+    assert "the model runs on torch" in caplog.text
+
+
+def test_an_index_built_by_the_onnx_fp32_encoder_answers_as_the_torch_built_one(
+    tmp_path, bundled_index, question_embedder, real_embedder
+):
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    build_index(tmp_path / "corpus", tmp_path / "index", question_embedder)
+    questions = [json.loads(line)["question"] for line in QA_FILE.read_text().splitlines()]
+    onnx_built = Answerer(tmp_path / "index", question_embedder)
+    torch_built = Answerer(bundled_index, real_embedder)
+
+    for question in questions:
+        a, b = onnx_built.ask(question), torch_built.ask(question)
+        assert [q.text for q in a.quotes] == [q.text for q in b.quotes], question
+        assert a.answered == b.answered
 
 
 class Int8Fake(FakeEmbedder):

@@ -205,3 +205,40 @@ def test_every_command_has_help_text(path, command):
     assert (command.help or "").strip()
     assert "Example:" in command.help
     assert all(p.help for p in command.params if isinstance(p, click.Option))
+
+
+_BUILD_IN_PROCESS = """
+import sys
+from newsdesk.cli import main
+sys.argv = ["newsdesk", "index", "build", "--corpus", "corpus", "--index", "idx"]
+try:
+    main()
+finally:
+    print("torch imported:", "torch" in sys.modules)
+"""
+
+
+def test_a_real_build_prints_no_library_chatter_and_never_loads_torch(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILD_IN_PROCESS],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Indexed 5 articles: 5 added")
+    assert "torch imported: False" in done.stdout  # a small update need not wait for torch
+    assert done.stderr == ""  # no DEBUG lines from bm25s, no warnings
