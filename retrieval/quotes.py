@@ -241,8 +241,10 @@ def assemble_quotes(
     taken: list[tuple[int, int, int]] = []
     terms = terms or SentenceTerms(index, context.terms)
     scores = {item.sentence_id: item.score for item in ranked}
+    if not ranked:
+        return []
     ids = np.array([item.sentence_id for item in ranked], dtype=np.int64)
-    vectors = np.asarray(index.sentence_vectors[ids], dtype=np.float32).reshape(len(ids), -1)
+    vectors = np.asarray(index.sentence_vectors[ids], dtype=np.float32)
     for item, vector in zip(ranked, vectors, strict=True):
         own = _normalised(index.sentence_text(item.sentence_id))
         if len(drafts) >= k and not _may_copy(own, vector, drafts, weights.duplicate_cosine):

@@ -143,6 +143,12 @@ def test_an_unrelated_neighbour_is_left_out(index):
     assert quote.text == "The finance minister Ana Ruiz presented the budget on Monday."
 
 
+def test_no_ranked_sentences_make_no_quotes(index):
+    context = _context(index, "Who presented the budget?", kind="who")
+
+    assert assemble_quotes(index, context, [], k=4, weights=QuoteWeights()) == []
+
+
 def test_copies_of_one_passage_become_one_quote_with_every_source(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

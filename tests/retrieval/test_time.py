@@ -55,6 +55,15 @@ def test_articles_published_after_as_of_are_never_searched_or_quoted(answerer, d
     assert all(opened.chunk_article(int(c)) not in later for c in [*dense, *lexical])
 
 
+def test_asked_before_every_article_it_declines_with_nothing_to_quote(answerer):
+    answer = answerer.ask(
+        "How many people have died in the floods in Valdria?", as_of=DAY("1999-01-01")
+    )
+
+    assert not answer.answered and answer.quotes == ()
+    assert answer.message and "None of the articles answers" in answer.message
+
+
 def test_filtered_dense_search_is_the_same_through_faiss_and_exactly(dated_index, answerer):
     import index.reader
 
