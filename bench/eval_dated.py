@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, write_results
-from index import SentenceEmbedder, build_index
+from index import build_index, make_embedder
 from retrieval import Answer, Answerer, RetrievalConfig
 
 DATED = ROOT / "tests" / "data" / "dated"
@@ -74,7 +74,7 @@ def evaluate_dated(answerer: Answerer, questions: list[dict]) -> dict[str, objec
 
 def main() -> None:
     questions = [json.loads(x) for x in (DATED / "questions.jsonl").read_text("utf-8").splitlines()]
-    embedder = SentenceEmbedder()
+    embedder = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "index"

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import DATA, ROOT, WORK
-from index import BuildOptions, SentenceEmbedder, build_index
+from index import BuildOptions, build_index, make_embedder
 from retrieval import Answerer
 from retrieval.evaluation import evaluate, load_qa, quote_hits
 
@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="List the questions missed.")
     args = parser.parse_args()
     qa_lines = [json.loads(line) for line in QA.read_text().splitlines() if line.strip()]
-    embedder = SentenceEmbedder()
+    embedder = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
     index_dir = WORK / "dev" / "index"
     summary = build_index(corpus(qa_lines), index_dir, embedder, BuildOptions())
     print(f"index: {summary.articles} articles, {summary.chunks} chunks", file=sys.stderr)

@@ -24,7 +24,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, WORK, newsqa, xquad
-from index import SentenceEmbedder
+from index import make_embedder
 from retrieval import (
     DEFAULT_MIN_CONFIDENCE,
     Answerer,
@@ -90,7 +90,7 @@ def run(answerer: Answerer, items: list[dict]) -> dict[str, float]:
 
 
 def main() -> None:
-    embedder = SentenceEmbedder()
+    embedder = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
     sets = {
         "XQuAD (1,190)": ("xquad", xquad()[1]),
         "NewsQA (1,000, seed 0)": ("newsqa", newsqa()[1]),

@@ -27,7 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, write_results
-from index import SentenceEmbedder
+from index import make_embedder
 from retrieval import NO_TIME_WEIGHTS, Answerer, RetrievalConfig
 from retrieval.evaluation import QAItem, load_qa, quote_hits
 
@@ -75,7 +75,7 @@ def main() -> None:
     parser.add_argument("--qa", type=Path, default=QA)
     args = parser.parse_args()
     items = [i for i in load_qa(args.qa) if i.answerable]
-    answerer = Answerer(args.index, SentenceEmbedder())
+    answerer = Answerer(args.index, make_embedder("fp32", cache_dir=ROOT / "var" / "models"))
     answerer.ask("warm up")
     results = {name: score(answerer, items, config) for name, config in MODES.items()}
     print(f"RealTimeQA development questions ({len(items)}), {args.index}")
