@@ -92,7 +92,7 @@ def main() -> None:
         }
     }
     with tempfile.TemporaryDirectory() as tmp:
-        build_index(ROOT / "corpus", Path(tmp) / "index", torch_model)
+        build_index(ROOT / "corpus", Path(tmp) / "index", embedder)
         results["bundled corpus (5 articles)"] = measure(
             Answerer(Path(tmp) / "index", embedder), bundled_questions
         )

@@ -30,9 +30,6 @@ def _meta_name(precision: str) -> str:
     return f"model-{precision}.json"
 
 
-INT8_FILE = onnx_file_name("int8")
-
-
 def file_sha256(path: Path) -> str:
     """sha256 of a file's bytes."""
     digest = hashlib.sha256()
@@ -42,7 +39,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def int8_model_folder(cache_dir: Path, fingerprint: str) -> Path:
+def model_folder(cache_dir: Path, fingerprint: str) -> Path:
     """Where the models derived from the weights with this sha256 live."""
     return cache_dir / fingerprint
 
@@ -101,7 +98,7 @@ def ensure_onnx_model(
     Raises:
         ModelNotFound: the cache folder cannot be written or the export failed.
     """
-    folder = int8_model_folder(cache_dir, fingerprint)
+    folder = model_folder(cache_dir, fingerprint)
     name = onnx_file_name(precision)
     if _is_valid(folder, fingerprint, precision):
         return folder / name

@@ -53,7 +53,7 @@ class OnnxEmbedder(BatchedEmbedder):
     The ONNX model is derived from the local weights on first use and cached under
     `cache_dir/<weights sha256>/`; the fingerprint stays the weights' sha256, and
     `precision` tells the encoders of one model apart. At "fp32" the vectors are the torch
-    model's (bench/encoder_parity.py), so it embeds the questions of an fp32 index.
+    model's (bench/encoder_parity.py): either builds or answers an index the other built.
     """
 
     def __init__(

@@ -3,9 +3,9 @@
     python -m index.onnx_export MODEL_DIR OUT_FILE [int8|fp32]
 
 Exports the transformer to ONNX with torch and fuses BERT's attention, layer-norm and GELU
-nodes (onnxruntime's transformer optimizer). That fused fp32 model is the question encoder of
-fp32 indexes: the same vectors as the torch model, in a third of the time for one question.
-For int8, it then quantizes the weights of the attention and of the first feed-forward
+nodes (onnxruntime's transformer optimizer). That fused fp32 model is the default encoder:
+the same vectors as the torch model, a question in a third of the time. For int8, it then
+quantizes the weights of the attention and of the first feed-forward
 product of every layer to int8, one scale per output channel, with onnxruntime's dynamic
 quantization. Per-channel scales keep the vectors within 0.99
 cosine of the fp32 model; one scale per tensor did not (0.95, bench/encoder_parity.py).

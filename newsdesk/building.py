@@ -12,8 +12,6 @@ from newsdesk.settings import Settings
 from newsdesk.wiring import open_encoder
 
 _UNITS = {"reading": " articles", "embedding": " chunks", "bm25": " chunks", "vectors": " vectors"}
-# The model's two threads and the reading thread share the two cores of a small machine.
-BUILD_THREADS = 2
 
 
 class _Progress:
@@ -79,7 +77,7 @@ def run_build(
         return build_index(
             corpus,
             index_dir or settings.newsdesk_index_dir,
-            embedder or open_encoder(settings, threads=BUILD_THREADS),
+            embedder or open_encoder(settings),
             build_options(settings, rebuild=rebuild),
             progress=progress,
         )

@@ -26,17 +26,17 @@ def retrieval_config(settings: Settings) -> RetrievalConfig:
     )
 
 
-def open_encoder(settings: Settings, *, threads: int = 2) -> Embedder:
-    """The configured model run by the configured encoder (`NEWSDESK_ENCODER`).
-
-    Two threads embed one question faster than one (fused fp32 ONNX, bench/query_latency.py);
-    their waiting threads sleep rather than spin.
+def open_encoder(settings: Settings) -> Embedder:
+    """The configured model run by the configured encoder (`NEWSDESK_ENCODER`), on two threads
+    for builds and questions alike: two embed one question faster than one (fused fp32 ONNX,
+    bench/query_latency.py), and their waiting threads sleep rather than spin, leaving a
+    build's reading thread its core.
     """
     return make_embedder(
         settings.newsdesk_encoder,
         settings.newsdesk_model,
         cache_dir=settings.newsdesk_model_cache,
-        threads=threads,
+        threads=2,
         notify=lambda message: print(message, file=sys.stderr),
     )
 

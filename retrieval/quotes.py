@@ -210,12 +210,20 @@ def _highlight(
     return span[0] + offset, span[1] + offset
 
 
-def _may_copy(own: str, vector: NDArray[np.float32], drafts: list[_Draft], cosine: float) -> bool:
-    """Whether a passage around a sentence (its words `own`) could copy a draft: its vector is
-    as near as a copy's, or the draft's words hold the sentence's (a passage with the same
-    words holds them)."""
-    near = np.stack([d.vector for d in drafts]) @ vector >= cosine
-    return bool(near.any()) or any(own in d.key for d in drafts)
+def _may_copy(
+    index: OpenIndex,
+    sentence_id: int,
+    vector: NDArray[np.float32],
+    drafts: list[_Draft],
+    weights: QuoteWeights,
+) -> bool:
+    """Whether a passage around a sentence could copy a draft: its vector is as near as a
+    copy's, or the draft's words hold the sentence's (a passage with the same words holds
+    them)."""
+    if (np.stack([d.vector for d in drafts]) @ vector >= weights.duplicate_cosine).any():
+        return True
+    own = _normalised(index.sentence_text(sentence_id))
+    return any(own in d.key for d in drafts)
 
 
 def assemble_quotes(
@@ -237,17 +245,16 @@ def assemble_quotes(
     `confidence(sentence, passage)` when given, else the sentence's ranking score.
     `terms` is the question's cache of sentence terms, when the evidence stage made one.
     """
+    if not ranked:
+        return []
     drafts: list[_Draft] = []
     taken: list[tuple[int, int, int]] = []
     terms = terms or SentenceTerms(index, context.terms)
     scores = {item.sentence_id: item.score for item in ranked}
-    if not ranked:
-        return []
     ids = np.array([item.sentence_id for item in ranked], dtype=np.int64)
     vectors = np.asarray(index.sentence_vectors[ids], dtype=np.float32)
     for item, vector in zip(ranked, vectors, strict=True):
-        own = _normalised(index.sentence_text(item.sentence_id))
-        if len(drafts) >= k and not _may_copy(own, vector, drafts, weights.duplicate_cosine):
+        if len(drafts) >= k and not _may_copy(index, item.sentence_id, vector, drafts, weights):
             continue  # it can only be a copy of a quote taken, and it is none
         article, start, end = passage_span(index, item.sentence_id, context, scores, terms)
         if any(a == article and start < e and s < end for a, s, e in taken):

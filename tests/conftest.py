@@ -129,15 +129,15 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def question_embedder(model_cache: Path) -> OnnxEmbedder:
-    """The encoder that embeds questions for an fp32 index (the fused fp32 ONNX model)."""
+def onnx_fp32_embedder(model_cache: Path) -> OnnxEmbedder:
+    """The default fp32 encoder: the model's fused fp32 ONNX export, made once per session."""
     return OnnxEmbedder(cache_dir=model_cache, precision="fp32", threads=1)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def shared_model_cache(model_cache: Path, question_embedder: OnnxEmbedder) -> Iterator[None]:
+def shared_model_cache(model_cache: Path, onnx_fp32_embedder: OnnxEmbedder) -> Iterator[None]:
     """Commands run by the tests, in their own folders and processes, read the session's
-    model cache, where the question encoder has been made already."""
+    model cache, where the fp32 ONNX model has been made already."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("NEWSDESK_MODEL_CACHE", str(model_cache))
         yield

@@ -17,7 +17,7 @@ from index import (
     load_index,
     read_manifest,
 )
-from index.model_cache import INT8_FILE, file_sha256, int8_model_folder, onnx_file_name
+from index.model_cache import file_sha256, model_folder, onnx_file_name
 from retrieval import Answerer
 from tests.conftest import CORPUS, QA_FILE
 from tests.fakes import FakeEmbedder
@@ -70,7 +70,7 @@ def test_int8_encoder_names_the_same_model_with_another_precision(int8_embedder,
 
 
 def test_valid_cached_model_is_used_as_it_is(int8_embedder, model_cache):
-    target = int8_model_folder(model_cache, int8_embedder.fingerprint) / INT8_FILE
+    target = model_folder(model_cache, int8_embedder.fingerprint) / onnx_file_name("int8")
     before = target.stat().st_mtime_ns
 
     Int8Embedder(cache_dir=model_cache, threads=1)
@@ -84,7 +84,7 @@ def test_damaged_or_missing_cached_model_is_made_again(
 ):
     cache = tmp_path / "models"
     shutil.copytree(model_cache, cache)
-    target = int8_model_folder(cache, int8_embedder.fingerprint) / INT8_FILE
+    target = model_folder(cache, int8_embedder.fingerprint) / onnx_file_name("int8")
     good = file_sha256(target)
     if damage == "truncated":
         target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
@@ -99,24 +99,25 @@ def test_damaged_or_missing_cached_model_is_made_again(
     assert (remade.embed(TEXTS[:1]) * int8_embedder.embed(TEXTS[:1])).sum() > 0.999
 
 
-def test_fp32_question_encoder_gives_the_torch_models_vectors(question_embedder, real_embedder):
+def test_fp32_onnx_encoder_gives_the_torch_models_vectors(onnx_fp32_embedder, real_embedder):
     questions = [json.loads(line)["question"] for line in QA_FILE.read_text().splitlines()]
     texts = [*TEXTS, *questions]
 
-    cosines = (question_embedder.embed(texts) * real_embedder.embed(texts)).sum(axis=1)
+    cosines = (onnx_fp32_embedder.embed(texts) * real_embedder.embed(texts)).sum(axis=1)
 
     assert cosines.min() >= 0.9999, cosines.min()
-    assert (question_embedder.fingerprint, question_embedder.precision) == (
+    assert (onnx_fp32_embedder.fingerprint, onnx_fp32_embedder.precision) == (
         real_embedder.fingerprint,
         "fp32",
     )
 
 
 def test_answers_are_the_same_whichever_fp32_encoder_embeds_the_question(
-    bundled_index, question_embedder, real_embedder
+    bundled_index, onnx_fp32_embedder, real_embedder
 ):
     questions = [json.loads(line)["question"] for line in QA_FILE.read_text().splitlines()]
-    fast, torch = Answerer(bundled_index, question_embedder), Answerer(bundled_index, real_embedder)
+    fast = Answerer(bundled_index, onnx_fp32_embedder)
+    torch = Answerer(bundled_index, real_embedder)
 
     for question in questions:
         a, b = fast.ask(question), torch.ask(question)
@@ -125,8 +126,8 @@ def test_answers_are_the_same_whichever_fp32_encoder_embeds_the_question(
         assert [round(q.score, 3) for q in a.quotes] == [round(q.score, 3) for q in b.quotes]
 
 
-def test_fp32_question_encoder_is_cached_beside_the_int8_one(question_embedder, model_cache):
-    folder = int8_model_folder(model_cache, question_embedder.fingerprint)
+def test_fp32_onnx_model_is_cached_beside_the_int8_one(onnx_fp32_embedder, model_cache):
+    folder = model_folder(model_cache, onnx_fp32_embedder.fingerprint)
 
     assert (folder / onnx_file_name("fp32")).is_file()
     assert json.loads((folder / "model-fp32.json").read_text())["sha256"] == file_sha256(
@@ -161,12 +162,12 @@ def test_fp32_falls_back_to_torch_for_a_model_the_export_cannot_take(
 
 
 def test_an_index_built_by_the_onnx_fp32_encoder_answers_as_the_torch_built_one(
-    tmp_path, bundled_index, question_embedder, real_embedder
+    tmp_path, bundled_index, onnx_fp32_embedder, real_embedder
 ):
     shutil.copytree(CORPUS, tmp_path / "corpus")
-    build_index(tmp_path / "corpus", tmp_path / "index", question_embedder)
+    build_index(tmp_path / "corpus", tmp_path / "index", onnx_fp32_embedder)
     questions = [json.loads(line)["question"] for line in QA_FILE.read_text().splitlines()]
-    onnx_built = Answerer(tmp_path / "index", question_embedder)
+    onnx_built = Answerer(tmp_path / "index", onnx_fp32_embedder)
     torch_built = Answerer(bundled_index, real_embedder)
 
     for question in questions:
