@@ -41,7 +41,7 @@ if TYPE_CHECKING:
         QuestionTooLong,
         UnreadableQuestion,
     )
-    from index.lexical import STOPWORDS, tokenize, words
+    from index.lexical import STOPWORDS, term_hash, tokenize, words
     from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
     from index.onnx_encoder import Int8Embedder, OnnxEmbedder, make_embedder
     from index.pipeline import ProgressFn
@@ -113,6 +113,7 @@ _SOURCES = {
     "read_manifest": "index.store",
     "segment": "index.chunking",
     "split_sentences": "index.chunking",
+    "term_hash": "index.lexical",
     "tokenize": "index.lexical",
     "words": "index.lexical",
 }
@@ -178,6 +179,7 @@ __all__ = [
     "read_manifest",
     "segment",
     "split_sentences",
+    "term_hash",
     "tokenize",
     "with_retries",
     "words",

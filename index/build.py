@@ -33,6 +33,8 @@ from index.store import (
     DELTA_TERMS,
     FORMAT_VERSION,
     MANIFEST,
+    SENTENCE_TERM_COUNTS,
+    SENTENCE_TERMS,
     SENTENCE_VECTORS,
     VECTORS,
     choose_faiss_index,
@@ -119,6 +121,7 @@ def _builds_dir(index_dir: Path) -> Path:
 
 _INDEX_PARTS = frozenset(
     {MANIFEST, VECTORS, CHUNK_VECTORS, SENTENCE_VECTORS, DATABASE, BM25_DIR}
+    | {SENTENCE_TERMS, SENTENCE_TERM_COUNTS}
     | {DELTA_CHUNK_VECTORS, DELTA_SENTENCE_VECTORS, DELTA_TERMS}
     | {f"{DATABASE}{suffix}" for suffix in ("-wal", "-shm", "-journal")}
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Sequence
@@ -52,6 +53,19 @@ def tokenize(text: str) -> list[str]:
     """Stemmed content words of `text`, as BM25 indexes and queries them."""
     kept = [w for w in words(text) if w not in STOPWORDS]
     return list(_stemmer().stemWords(kept)) if kept else []
+
+
+@lru_cache(maxsize=1 << 18)
+def term_hash(term: str) -> int:
+    """A stable 64-bit hash of a stemmed term: the index stores each sentence's terms as
+    these, so a question finds the sentences' terms without tokenizing them again."""
+    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little")
+
+
+def term_hashes(text: str) -> NDArray[np.uint64]:
+    """The sorted distinct `term_hash`es of `text`'s terms."""
+    distinct = {term_hash(t) for t in tokenize(text)}
+    return np.array(sorted(distinct), dtype=np.uint64)
 
 
 class LexicalIndex:

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from index.chunking import chunk_sentences, segment
 from index.cleaning import clean_body
 from index.embedder import Embedder
-from index.lexical import tokenize
+from index.lexical import term_hashes, tokenize
 from index.loaders import RawArticle, SkippedFile
 from index.prefetch import prefetch
 from index.store import ArticleRecord, IndexData
@@ -37,7 +37,8 @@ _READING_STEP = 10
 
 @dataclass
 class Prepared:
-    """One article ready to write: spans, chunks, BM25 terms and (once embedded) vectors."""
+    """One article ready to write: spans, chunks, BM25 terms, each sentence's term hashes and
+    (once embedded) vectors."""
 
     record: ArticleRecord
     sentences: list[tuple[int, int]]
@@ -45,6 +46,7 @@ class Prepared:
     terms: list[list[str]] = field(default_factory=list)
     chunk_vectors: NDArray[np.float32] | None = None
     sentence_vectors: NDArray[np.float16] | None = None
+    sentence_terms: list[NDArray[np.uint64]] = field(default_factory=list)
 
 
 @dataclass
@@ -92,7 +94,13 @@ def prepare(
     spans, sizes = segment(cleaned.text, max_tokens=chunk_tokens, count=embedder.count_tokens)
     chunks = chunk_sentences(spans, sizes, max_tokens=chunk_tokens, overlap_tokens=overlap_tokens)
     rows = [(c.start, c.end, c.first_sentence, c.last_sentence) for c in chunks]
-    return Prepared(record, [(s.start, s.end) for s in spans], rows, _terms(cleaned.text, rows))
+    return Prepared(
+        record,
+        [(s.start, s.end) for s in spans],
+        rows,
+        _terms(cleaned.text, rows),
+        sentence_terms=[term_hashes(cleaned.text[s.start : s.end]) for s in spans],
+    )
 
 
 class PreviousIndex:
@@ -118,13 +126,20 @@ class PreviousIndex:
         chunks = [
             (int(a), int(b), int(f) - s0, int(t) - s0) for _, a, b, f, t in data.chunk_rows[c0:c1]
         ]
+        sentences = [(int(a), int(b)) for _, a, b in data.sentence_rows[s0:s1]]
+        stored = data.sentence_terms
+        if stored is not None and s1 <= len(stored):
+            sentence_terms = [np.array(stored.of(i)) for i in range(s0, s1)]
+        else:  # an appended article, or an index from before terms were stored
+            sentence_terms = [term_hashes(record.text[a:b]) for a, b in sentences]
         return Prepared(
             record,
-            [(int(a), int(b)) for _, a, b in data.sentence_rows[s0:s1]],
+            sentences,
             chunks,
             _terms(record.text, chunks),
             np.asarray(data.chunk_vectors[c0:c1], dtype=np.float32),
             np.asarray(data.sentence_vectors[s0:s1], dtype=np.float16),
+            sentence_terms,
         )
 
 
@@ -225,7 +240,12 @@ def stream_articles(
         for item in window:
             assert item.chunk_vectors is not None and item.sentence_vectors is not None
             writer.add_article(
-                item.record, item.sentences, item.chunks, item.chunk_vectors, item.sentence_vectors
+                item.record,
+                item.sentences,
+                item.chunks,
+                item.chunk_vectors,
+                item.sentence_vectors,
+                item.sentence_terms,
             )
             counts.chunk_terms.extend(item.terms)
         window.clear()

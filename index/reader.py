@@ -43,6 +43,7 @@ class OpenIndex:
         self.sentence_rows = data.sentence_rows
         self.sentence_vectors = data.sentence_vectors
         self.chunk_vectors = data.chunk_vectors
+        self._sentence_terms = data.sentence_terms
         owners = data.sentence_rows[:, 0]
         first = np.searchsorted(owners, np.arange(len(data.articles)))
         # Position of each sentence within its article (0 = the lead sentence).
@@ -206,6 +207,15 @@ class OpenIndex:
         """The verbatim text of a sentence."""
         a, s, e = self.sentence_span(sentence_id)
         return self.articles[a].text[s:e]
+
+    def stored_terms(self, sentence_id: int) -> NDArray[np.uint64] | None:
+        """The sentence's distinct term hashes (`term_hash`) as the build stored them; None
+        for a sentence appended by an update in place, or an index from before they were
+        stored (then tokenize its text)."""
+        stored = self._sentence_terms
+        if stored is None or sentence_id >= len(stored):
+            return None
+        return stored.of(sentence_id)
 
     def chunk_text(self, chunk_id: int) -> str:
         """The verbatim text of a chunk."""

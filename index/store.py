@@ -21,6 +21,11 @@ MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 CHUNK_VECTORS = "chunk_vectors.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
+# Each base sentence's distinct term hashes (index/lexical.py, `term_hash`), sentence after
+# sentence, and how many each has: a question reads which of its terms a sentence holds
+# instead of tokenizing the sentence again.
+SENTENCE_TERMS = "sentence_terms.npy"
+SENTENCE_TERM_COUNTS = "sentence_term_counts.npy"
 DATABASE = "chunks.db"
 BM25_DIR = "bm25"
 # An update in place: the chunks of new and changed articles, appended after the base
@@ -90,6 +95,22 @@ class StackedRows:
 Rows = NDArray[Any] | StackedRows
 
 
+@dataclass(frozen=True)
+class TermRows:
+    """The stored term hashes of the base build's sentences: sentence `i`'s are
+    `hashes[offsets[i]:offsets[i + 1]]`."""
+
+    hashes: NDArray[np.uint64]
+    offsets: NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def of(self, sentence_id: int) -> NDArray[np.uint64]:
+        """The term hashes of one stored sentence."""
+        return self.hashes[self.offsets[sentence_id] : self.offsets[sentence_id + 1]]
+
+
 @dataclass
 class IndexData:
     """Everything an index folder holds, in memory; rows are in article order.
@@ -106,6 +127,7 @@ class IndexData:
     sentence_vectors: Rows
     removed: NDArray[np.bool_]
     delta_terms: list[list[str]]  # BM25 terms of the appended chunks
+    sentence_terms: TermRows | None = None  # the base sentences' terms, where stored
 
     @property
     def base_chunks(self) -> int:
@@ -256,6 +278,7 @@ def read_index_data(folder: Path) -> IndexData:
                 base_sentence_vectors, np.load(folder / DELTA_SENTENCE_VECTORS)
             )
             delta_terms = json.loads((folder / DELTA_TERMS).read_text(encoding="utf-8"))
+        sentence_terms = read_term_rows(folder, len(base_sentence_vectors))
     except (sqlite3.Error, OSError, ValueError, IndexError) as exc:
         raise _damaged(folder, type(exc).__name__) from exc
     rows = row_counts(manifest)
@@ -278,7 +301,21 @@ def read_index_data(folder: Path) -> IndexData:
         sentence_vectors,
         removed,
         delta_terms,
+        sentence_terms,
     )
+
+
+def read_term_rows(folder: Path, sentences: int) -> TermRows | None:
+    """The stored sentence terms of `folder`'s base build (None for an index built before
+    they were stored), checked to cover its `sentences` base sentences."""
+    if not (folder / SENTENCE_TERMS).is_file():
+        return None
+    counts = np.load(folder / SENTENCE_TERM_COUNTS).reshape(-1)
+    offsets = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+    hashes = np.load(folder / SENTENCE_TERMS, mmap_mode="r").reshape(-1)
+    if len(counts) != sentences or offsets[-1] != len(hashes) or hashes.dtype != np.uint64:
+        raise _damaged(folder, "the sentence terms differ from the sentence rows")
+    return TermRows(hashes, offsets)
 
 
 def read_faiss(folder: Path, expected: int) -> Any:  # noqa: ANN401 (faiss has no type stubs)

@@ -51,6 +51,8 @@ from index.store import (
     DELTA_TERMS,
     MANIFEST,
     REMOVED_TABLE,
+    SENTENCE_TERM_COUNTS,
+    SENTENCE_TERMS,
     SENTENCE_VECTORS,
     VECTORS,
     read_manifest,
@@ -61,7 +63,7 @@ from index.writer import insert_article
 # Appended plus removed chunks, as a share of the base build's, beyond which a full build
 # folds them in: appended chunks are searched exactly and removed ones still cost memory.
 MAX_APPENDED_SHARE = 0.10
-_SHARED_PARTS = (VECTORS, CHUNK_VECTORS, SENTENCE_VECTORS)
+_SHARED_PARTS = (VECTORS, CHUNK_VECTORS, SENTENCE_VECTORS, SENTENCE_TERMS, SENTENCE_TERM_COUNTS)
 
 
 @dataclass(frozen=True)

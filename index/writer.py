@@ -16,6 +16,8 @@ from index.store import (
     CHUNK_VECTORS,
     DATABASE,
     MANIFEST,
+    SENTENCE_TERM_COUNTS,
+    SENTENCE_TERMS,
     SENTENCE_VECTORS,
     ArticleRecord,
 )
@@ -97,6 +99,8 @@ class IndexWriter:
         self.folder = folder
         self.chunk_vectors = NpyAppender(folder / CHUNK_VECTORS, dim, np.float32)
         self.sentence_vectors = NpyAppender(folder / SENTENCE_VECTORS, dim, np.float16)
+        self.sentence_terms = NpyAppender(folder / SENTENCE_TERMS, 1, np.uint64)
+        self.sentence_term_counts = NpyAppender(folder / SENTENCE_TERM_COUNTS, 1, np.uint32)
         self._db = sqlite3.connect(folder / DATABASE)
         self._db.execute("pragma journal_mode = off")
         self._db.execute("pragma synchronous = off")
@@ -113,7 +117,7 @@ class IndexWriter:
         trace: TracebackType | None,
     ) -> None:
         self._db.close()
-        for appender in (self.chunk_vectors, self.sentence_vectors):
+        for appender in self._appenders():
             if not appender._handle.closed:
                 appender._handle.close()
 
@@ -124,8 +128,10 @@ class IndexWriter:
         chunks: list[tuple[int, int, int, int]],
         chunk_vectors: NDArray[np.float32],
         sentence_vectors: NDArray[Any],
+        sentence_terms: list[NDArray[np.uint64]],
     ) -> None:
-        """Append one article: its row, its sentences and chunks (local sentence numbers)."""
+        """Append one article: its row, its sentences and chunks (local sentence numbers),
+        their vectors and each sentence's term hashes."""
         insert_article(
             self._db,
             (self.articles, self.sentence_vectors.rows, self.chunk_vectors.rows),
@@ -135,12 +141,23 @@ class IndexWriter:
         )
         self.chunk_vectors.append(chunk_vectors)
         self.sentence_vectors.append(sentence_vectors)
+        if sentence_terms:
+            self.sentence_terms.append(np.concatenate(sentence_terms))
+        self.sentence_term_counts.append(np.array([len(t) for t in sentence_terms]))
         self.articles += 1
 
+    def _appenders(self) -> tuple[NpyAppender, ...]:
+        return (
+            self.chunk_vectors,
+            self.sentence_vectors,
+            self.sentence_terms,
+            self.sentence_term_counts,
+        )
+
     def close_vectors(self) -> None:
-        """Finish both vector files (they can be memory-mapped from then on)."""
-        self.chunk_vectors.close()
-        self.sentence_vectors.close()
+        """Finish the vector and term files (they can be memory-mapped from then on)."""
+        for appender in self._appenders():
+            appender.close()
 
     def finish(self, manifest: dict[str, Any]) -> None:
         """Commit the rows and write the manifest."""

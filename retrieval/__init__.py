@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         ScoredSentence,
         SentenceEvidence,
         SentenceFeatures,
+        SentenceTerms,
         gather_evidence,
         rank_sentences,
     )
@@ -72,6 +73,7 @@ _SOURCES = {
     "ScoredSentence": "retrieval.evidence",
     "SearchConfig": "retrieval.search",
     "SentenceEvidence": "retrieval.evidence",
+    "SentenceTerms": "retrieval.evidence",
     "SentenceFeatures": "retrieval.evidence",
     "Source": "retrieval.answer",
     "UnansweredQuestion": "retrieval.querylog",
@@ -118,6 +120,7 @@ __all__ = [
     "SearchConfig",
     "SentenceEvidence",
     "SentenceFeatures",
+    "SentenceTerms",
     "Source",
     "TimeWeights",
     "UnansweredQuestion",

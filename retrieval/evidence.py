@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from index import OpenIndex, tokenize
+from index import OpenIndex, term_hash, tokenize
 from retrieval.context import QuestionContext
 from retrieval.cues import find_cue
 from retrieval.search import Candidate
@@ -82,18 +82,26 @@ def lexical_coverage(weights: Mapping[str, float], present: frozenset[str]) -> f
 
 
 class SentenceTerms:
-    """The question's stemmed terms that each sentence holds, each sentence tokenized once
-    per question (only the question's terms count for `lexical_coverage`)."""
+    """The question's stemmed terms that each sentence holds (only the question's terms
+    count for `lexical_coverage`), read from the terms the index stored for the sentence, or
+    else from its text, tokenized once per question."""
 
     def __init__(self, index: OpenIndex, wanted: Iterable[str]) -> None:
         self._index = index
         self._wanted = frozenset(wanted)
+        self._by_hash = {term_hash(t): t for t in self._wanted}
         self._terms: dict[int, frozenset[str]] = {}
 
     def __call__(self, sentence_id: int) -> frozenset[str]:
         terms = self._terms.get(sentence_id)
         if terms is None:
-            terms = self._wanted.intersection(tokenize(self._index.sentence_text(sentence_id)))
+            stored = self._index.stored_terms(sentence_id)
+            if stored is None:
+                text = self._index.sentence_text(sentence_id)
+                terms = self._wanted.intersection(tokenize(text))
+            else:
+                by_hash = self._by_hash
+                terms = frozenset(by_hash[h] for h in stored.tolist() if h in by_hash)
             self._terms[sentence_id] = terms
         return terms
 

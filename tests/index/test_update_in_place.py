@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from index import BuildOptions, article_chunk_counts, build_index, load_index, tokenize
-from index.store import CHUNK_VECTORS, VECTORS
+from index import BuildOptions, article_chunk_counts, build_index, load_index, term_hash, tokenize
+from index.store import CHUNK_VECTORS, SENTENCE_TERM_COUNTS, SENTENCE_TERMS, VECTORS
 from index.update import MAX_APPENDED_SHARE
 from tests.fakes import FakeEmbedder
 from tests.index.conftest import read_bbc_lines, write_corpus
@@ -274,7 +275,60 @@ def test_info_counts_what_the_index_answers_from_and_says_what_was_appended(
     assert "2 article versions removed since the last full build" in fields["in place"]
 
 
-@pytest.mark.parametrize("part", ["delta_chunk_vectors.npy", "delta_terms.json"])
+def _own_terms(index, sentence_id: int) -> list[int]:
+    return sorted({term_hash(t) for t in tokenize(index.sentence_text(sentence_id))})
+
+
+def test_each_sentence_keeps_its_own_stored_terms_through_updates_and_full_builds(archive):
+    corpus, index_dir = archive
+    index = load_index(index_dir)
+    base = len(index.sentence_rows)
+    assert all(index.stored_terms(i).tolist() == _own_terms(index, i) for i in range(base))
+
+    records = _records(corpus)
+    records[2]["text"] += "\n\nThe zeppelin hangar opened on Monday."
+    _write(corpus, records)
+    build_index(corpus, index_dir, FakeEmbedder(), OPTIONS)
+    updated = load_index(index_dir)
+    assert updated.manifest.get("delta")
+    assert all(updated.stored_terms(i).tolist() == _own_terms(updated, i) for i in range(base))
+    # Appended sentences have none stored: the question tokenizes their text.
+    assert len(updated.sentence_rows) > base
+    assert all(updated.stored_terms(i) is None for i in range(base, len(updated.sentence_rows)))
+
+    build_index(corpus, index_dir, FakeEmbedder(), replace(OPTIONS, rebuild=True))
+    rebuilt = load_index(index_dir)
+    assert "delta" not in rebuilt.manifest
+    every = range(len(rebuilt.sentence_rows))
+    assert all(rebuilt.stored_terms(i).tolist() == _own_terms(rebuilt, i) for i in every)
+
+
+def test_an_index_from_before_stored_terms_still_answers_and_its_next_build_stores_them(
+    archive,
+):
+    corpus, index_dir = archive
+    for name in (SENTENCE_TERMS, SENTENCE_TERM_COUNTS):
+        (index_dir.resolve() / name).unlink()
+    old = load_index(index_dir)
+    assert old.stored_terms(0) is None
+    ids, _ = old.lexical_search(tokenize("government minister"), 3)
+    assert len(ids) == 3
+
+    records = _records(corpus)
+    records[1]["text"] += "\n\nA late correction was added."
+    _write(corpus, records)
+    counting = CountingEmbedder()
+    build_index(corpus, index_dir, counting, OPTIONS)
+    new = load_index(index_dir)
+    assert "delta" not in new.manifest, "the parts it lacks cannot be shared: a full build"
+    assert len(counting.embedded) < 20, "a full build that keeps the unchanged vectors"
+    every = range(len(new.sentence_rows))
+    assert all(new.stored_terms(i).tolist() == _own_terms(new, i) for i in every)
+
+
+@pytest.mark.parametrize(
+    "part", ["delta_chunk_vectors.npy", "delta_terms.json", SENTENCE_TERM_COUNTS]
+)
 def test_a_damaged_appended_part_is_reported_as_damaged_and_rebuilt_from_scratch(
     archive, part, monkeypatch, tmp_path
 ):

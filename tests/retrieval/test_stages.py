@@ -4,10 +4,12 @@ evidence, rank, assemble quotes, decide."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
-from index import BuildOptions, OpenIndex, build_index, load_index
+from index import BuildOptions, OpenIndex, build_index, load_index, tokenize
+from index.store import SENTENCE_TERM_COUNTS, SENTENCE_TERMS
 from retrieval import (
     NO_ANSWER,
     Candidate,
@@ -17,6 +19,7 @@ from retrieval import (
     SearchConfig,
     SentenceEvidence,
     SentenceFeatures,
+    SentenceTerms,
     answer_span,
     assemble_quotes,
     decide,
@@ -114,6 +117,26 @@ def test_passage_evidence_adds_the_terms_of_the_neighbouring_sentence(built_inde
         "Kelvin Kiptum set a marathon world record of 2:00:35 in Chicago in October 2023."
     ]
     assert alone.features.passage_lexical == alone.features.lexical
+
+
+def test_the_terms_stored_at_build_time_give_the_evidence_the_text_gives(index, tmp_path):
+    question = "When did Blinken cancel his trip to Beijing, and what did the minister say?"
+    context = _context(index, question)
+    stored = SentenceTerms(index, context.terms)
+    for sentence_id in range(len(index.sentence_rows)):
+        assert index.stored_terms(sentence_id) is not None
+        from_text = set(context.terms) & set(tokenize(index.sentence_text(sentence_id)))
+        assert stored(sentence_id) == from_text
+    assert any(stored(i) for i in range(len(index.sentence_rows)))
+
+    # An index from before terms were stored tokenizes instead, to the same evidence.
+    old_folder = tmp_path / "old"
+    shutil.copytree(index.folder.resolve(), old_folder)
+    for name in (SENTENCE_TERMS, SENTENCE_TERM_COUNTS):
+        (old_folder / name).unlink()
+    old = load_index(old_folder)
+    candidates = [Candidate(c, 1.0, 0.5, 1.0) for c in range(index.n_chunks)]
+    assert gather_evidence(old, context, candidates) == gather_evidence(index, context, candidates)
 
 
 def _quote_for(index, context, sentence: str) -> Quote:
