@@ -115,9 +115,13 @@ class LexicalIndex:
         scores = np.asarray(self._retriever.get_scores(known), dtype=np.float32)
         if allowed is not None:
             scores[~allowed] = 0.0
-        # Only chunks holding a query term score above 0: ranking those alone is faster
-        # than a partition of every chunk's score.
+        # Only chunks holding a query term score above 0, and of those only the ones
+        # scoring at least the k-th best are sorted (ties broken by chunk order).
         hits = np.flatnonzero(scores > 0)
+        if 0 < k < len(hits):
+            values = scores[hits]
+            kth = np.partition(values, len(values) - k)[len(values) - k]
+            hits = hits[values >= kth]
         top = hits[np.argsort(-scores[hits], kind="stable")[:k]]
         return top.astype(np.int64), scores[top]
 
