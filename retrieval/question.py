@@ -90,9 +90,19 @@ _DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)
 def question_unit(text: str) -> str | None:
     """The unit a measure question asks for, from its wording alone."""
     for unit, pattern in _UNITS:
-        if pattern.search(text):
+        if any(_names_a_measure(text, m) for m in pattern.finditer(text)):
             return unit
     return None
+
+
+def _names_a_measure(text: str, match: re.Match[str]) -> bool:
+    """Whether a unit word asks for a measure. Part of a compound or of a name, it does not:
+    "cost-reduction measures", "his low-budget film", "the Congressional Budget Office"."""
+    start, end = match.span()
+    compound = text[start - 1 : start] == "-" or text[end : end + 1] == "-"
+    word = match.group()
+    name = start > 0 and word[:1].isupper() and not word.isupper()  # "GDP" is no name
+    return not compound and not name
 
 
 def question_speaker(text: str) -> str | None:

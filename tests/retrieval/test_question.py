@@ -74,6 +74,7 @@ def test_over_long_question_is_refused_naming_the_limit():
         ("What is the population of Taiwan?", "population"),
         ("How many fighters entered the zone?", None),
         ("When did the price of oil rise?", None),  # asks for a date, not a price
+        ("What was the cost of the new bridge?", "money"),
     ],
 )
 def test_measure_questions_ask_for_a_unit(question, unit):
@@ -81,6 +82,19 @@ def test_measure_questions_ask_for_a_unit(question, unit):
     assert checked.unit == unit
     if unit is not None:
         assert checked.kind == "number"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which tech company cut 9,000 jobs as part of cost-reduction measures?",
+        "Why did the director say he made his low-budget film?",
+        "According to the Congressional Budget Office, which benefits will people lose?",
+    ],
+)
+def test_a_unit_word_in_a_compound_or_a_name_asks_for_no_measure(question):
+    checked = check_question(question, max_chars=500)
+    assert (checked.unit, checked.kind) == (None, None)
 
 
 @pytest.mark.parametrize(
