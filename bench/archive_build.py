@@ -1,6 +1,6 @@
 """The whole RealTimeQA archive (5,270 articles) through `newsdesk index build`, as a user runs it.
 
-    .venv/bin/python bench/archive_build.py [--encoder int8] [--updates 3] [--articles N]
+    .venv/bin/python bench/archive_build.py [--encoder fp32|int8] [--updates 3] [--articles N]
 
 1. From an empty index, `newsdesk index build` in a process of its own: wall time, the
    summary line (chunks/s and the build's peak resident memory) and the load average.
@@ -98,7 +98,7 @@ def query_side(index_dir: Path, encoder: str, cache: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--encoder", default="int8", choices=["int8", "fp32"])
+    parser.add_argument("--encoder", default="fp32", choices=["fp32", "int8"])
     parser.add_argument("--updates", type=int, default=3)
     parser.add_argument(
         "--articles", type=int, default=0, help="only the first N articles (0: all 5,270)"
