@@ -11,7 +11,8 @@
    index's HNSW against exact search.
 
 The articles are read from ../shared/data; the working copy lives under var/bench
-(git-ignored). Figures go to bench/results/archive_build.json.
+(git-ignored). Figures go to bench/results/archive_build.json (archive_build_int8.json for
+`--encoder int8`).
 """
 
 from __future__ import annotations
@@ -135,7 +136,12 @@ def main() -> None:
     print("query:", results["query"], flush=True)
     results["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    out = RESULTS.with_name(f"archive_build_{args.articles}.json") if args.articles else RESULTS
+    out = (
+        RESULTS
+        if args.encoder == "fp32"
+        else RESULTS.with_name(f"archive_build_{args.encoder}.json")
+    )
+    out = out.with_name(f"{out.stem}_{args.articles}.json") if args.articles else out
     out = out.with_name(f"{out.stem}_updates.json") if reuse else out
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"(figures in {out.relative_to(ROOT)})")

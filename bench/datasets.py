@@ -16,6 +16,11 @@ DATA = ROOT.parent / "shared" / "data"
 WORK = ROOT / "var" / "bench"
 
 
+def index_folder(name: str, encoder: str = "fp32") -> Path:
+    """Where bench/build_public.py keeps the index of a public set built by `encoder`."""
+    return WORK / (name if encoder == "fp32" else f"{name}-{encoder}") / "index"
+
+
 def _write_corpus(name: str, records: list[dict]) -> Path:
     folder = WORK / name / "corpus"
     folder.mkdir(parents=True, exist_ok=True)

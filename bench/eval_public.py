@@ -8,11 +8,14 @@ hybrid, and the full hybrid without each question cue (ablations).
 
     .venv/bin/python bench/build_public.py && .venv/bin/python bench/eval_public.py
 
-Figures go to bench/results/eval_public.json.
+Figures go to bench/results/eval_public.json. With `--encoder int8` (after
+`bench/build_public.py --encoder int8`) only the full pipeline runs, over the int8 indexes,
+for the encoders' answer parity; figures go to bench/results/eval_public_int8.json.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -23,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import ROOT, WORK, newsqa, xquad
+from bench.datasets import ROOT, index_folder, newsqa, xquad
 from index import make_embedder
 from retrieval import (
     DEFAULT_MIN_CONFIDENCE,
@@ -90,7 +93,11 @@ def run(answerer: Answerer, items: list[dict]) -> dict[str, float]:
 
 
 def main() -> None:
-    embedder = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--encoder", default="fp32", choices=["fp32", "int8"])
+    encoder = parser.parse_args().encoder
+    embedder = make_embedder(encoder, cache_dir=ROOT / "var" / "models")
+    pipelines = PIPELINES if encoder == "fp32" else {"full pipeline": FULL}
     sets = {
         "XQuAD (1,190)": ("xquad", xquad()[1]),
         "NewsQA (1,000, seed 0)": ("newsqa", newsqa()[1]),
@@ -98,8 +105,8 @@ def main() -> None:
     results: dict[str, dict[str, dict[str, float]]] = {}
     started = time.perf_counter()
     for label, (name, items) in sets.items():
-        for pipeline, config in PIPELINES.items():
-            answerer = Answerer(WORK / name / "index", embedder, config)
+        for pipeline, config in pipelines.items():
+            answerer = Answerer(index_folder(name, encoder), embedder, config)
             results.setdefault(pipeline, {})[label] = run(answerer, items)
             r = results[pipeline][label]
             print(
@@ -108,7 +115,12 @@ def main() -> None:
                 f"{r['chunk_hit@5']:.3f} | answered {r['answered_share']:.2f}",
                 flush=True,
             )
-    out = ROOT / "bench" / "results" / "eval_public.json"
+    out = (
+        ROOT
+        / "bench"
+        / "results"
+        / ("eval_public.json" if encoder == "fp32" else f"eval_public_{encoder}.json")
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         json.dumps({"seconds": time.perf_counter() - started, "results": results}, indent=2) + "\n"

@@ -12,7 +12,8 @@ The index is the whole RealTimeQA article file as one corpus (5,270 articles):
 Each question is asked as of its quiz date. A hit is an answered question whose quote at
 that rank holds a gold answer (case-insensitive), as in `newsdesk eval`. These questions
 are development data: the time weights were fitted on them (bench/tune_time.py).
-Figures go to bench/results/eval_realtimeqa.json.
+Questions are embedded by the encoder the index was built with. Figures go to
+bench/results/eval_realtimeqa.json (eval_realtimeqa_int8.json for an int8 index).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, write_results
 from index import make_embedder
+from index.reader import index_precision
+from index.store import read_manifest
 from retrieval import NO_TIME_WEIGHTS, Answerer, RetrievalConfig
 from retrieval.evaluation import QAItem, load_qa, quote_hits
 
@@ -75,10 +78,11 @@ def main() -> None:
     parser.add_argument("--qa", type=Path, default=QA)
     args = parser.parse_args()
     items = [i for i in load_qa(args.qa) if i.answerable]
-    answerer = Answerer(args.index, make_embedder("fp32", cache_dir=ROOT / "var" / "models"))
+    encoder = index_precision(read_manifest(args.index.resolve()))
+    answerer = Answerer(args.index, make_embedder(encoder, cache_dir=ROOT / "var" / "models"))
     answerer.ask("warm up")
     results = {name: score(answerer, items, config) for name, config in MODES.items()}
-    print(f"RealTimeQA development questions ({len(items)}), {args.index}")
+    print(f"RealTimeQA development questions ({len(items)}), {args.index} ({encoder})")
     print(
         f"{'':20} {'hit@1':>6} {'hit@3':>6} {'hit@5':>6} {'src@3':>6} {'declined':>8} {'p50 ms':>7}"
     )
@@ -87,7 +91,9 @@ def main() -> None:
             f"{name:20} {r['hit@1']:6.3f} {r['hit@3']:6.3f} {r['hit@5']:6.3f} "
             f"{r['source_recall@3']:6.3f} {r['declined']:8d} {r['latency_p50_ms']:7.1f}"
         )
-    write_results(RESULTS, results)
+    write_results(
+        RESULTS if encoder == "fp32" else RESULTS.with_stem(f"{RESULTS.stem}_{encoder}"), results
+    )
 
 
 if __name__ == "__main__":

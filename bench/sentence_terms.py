@@ -9,8 +9,9 @@ stage, and how many questions got the same quotes from both.
 
     .venv/bin/python bench/sentence_terms.py
 
-Needs var/rtqa/index and var/realtimeqa_dev.jsonl (see bench/eval_realtimeqa.py). Figures go
-to bench/results/sentence_terms.json.
+Needs var/rtqa/index and var/realtimeqa_dev.jsonl (see bench/eval_realtimeqa.py); questions
+are embedded by the encoder the index was built with (fp32 or int8). Figures go to
+bench/results/sentence_terms.json.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, write_results
 from index import make_embedder
-from index.store import SENTENCE_TERM_COUNTS, SENTENCE_TERMS
+from index.reader import index_precision
+from index.store import SENTENCE_TERM_COUNTS, SENTENCE_TERMS, read_manifest
 from retrieval import Answerer
 from retrieval.evaluation import QAItem, load_qa
 
@@ -60,7 +62,8 @@ def round_medians(answerer: Answerer, items: list[QAItem]) -> tuple[float, float
 
 def main() -> None:
     items = [i for i in load_qa(QA) if i.answerable]
-    embedder = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
+    encoder = index_precision(read_manifest(INDEX.resolve()))
+    embedder = make_embedder(encoder, cache_dir=ROOT / "var" / "models")
     with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
         answerers = {
             "terms stored": Answerer(INDEX, embedder),
@@ -80,7 +83,12 @@ def main() -> None:
             == [q.text for q in tokenized.ask(i.question, as_of=i.as_of).quotes]
             for i in items
         )
-    results: dict = {"questions": len(items), "rounds": ROUNDS, "same_quotes": same}
+    results: dict = {
+        "encoder": encoder,
+        "questions": len(items),
+        "rounds": ROUNDS,
+        "same_quotes": same,
+    }
     for name, values in rounds.items():
         results[name] = {
             "p50_ms": float(np.median([t for t, _ in values])),
