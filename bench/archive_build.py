@@ -31,11 +31,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import DATA, ROOT, WORK
+from bench.datasets import DATA, ROOT, WORK, results_file
 from bench.index_build import change_one
 
 ARCHIVE = DATA / "realtimeqa"
-RESULTS = ROOT / "bench" / "results" / "archive_build.json"
 NEWSDESK = Path(sys.executable).with_name("newsdesk")
 _SUMMARY = re.compile(
     r"in (?P<seconds>[\d.]+) s \((?P<rate>[\d.]+) chunks/s\); peak memory (?P<peak>[\d,]+) MiB"
@@ -135,14 +134,10 @@ def main() -> None:
     results["query"] = query_side(work / "index", args.encoder, cache)
     print("query:", results["query"], flush=True)
     results["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    out = (
-        RESULTS
-        if args.encoder == "fp32"
-        else RESULTS.with_name(f"archive_build_{args.encoder}.json")
-    )
+    out = results_file("archive_build", args.encoder)
     out = out.with_name(f"{out.stem}_{args.articles}.json") if args.articles else out
     out = out.with_name(f"{out.stem}_updates.json") if reuse else out
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"(figures in {out.relative_to(ROOT)})")
 

@@ -21,6 +21,20 @@ def index_folder(name: str, encoder: str = "fp32") -> Path:
     return WORK / (name if encoder == "fp32" else f"{name}-{encoder}") / "index"
 
 
+def results_file(stem: str, encoder: str = "fp32") -> Path:
+    """bench/results/<stem>.json, or <stem>_<encoder>.json for an encoder other than fp32."""
+    name = stem if encoder == "fp32" else f"{stem}_{encoder}"
+    return ROOT / "bench" / "results" / f"{name}.json"
+
+
+def index_encoder(folder: Path) -> str:
+    """The encoder ("fp32" or "int8") the index in `folder` was built with."""
+    from index.reader import index_precision
+    from index.store import read_manifest
+
+    return index_precision(read_manifest(folder.resolve()))
+
+
 def _write_corpus(name: str, records: list[dict]) -> Path:
     folder = WORK / name / "corpus"
     folder.mkdir(parents=True, exist_ok=True)

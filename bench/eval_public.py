@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import ROOT, index_folder, newsqa, xquad
+from bench.datasets import ROOT, index_folder, newsqa, results_file, xquad
 from index import make_embedder
 from retrieval import (
     DEFAULT_MIN_CONFIDENCE,
@@ -115,12 +115,7 @@ def main() -> None:
                 f"{r['chunk_hit@5']:.3f} | answered {r['answered_share']:.2f}",
                 flush=True,
             )
-    out = (
-        ROOT
-        / "bench"
-        / "results"
-        / ("eval_public.json" if encoder == "fp32" else f"eval_public_{encoder}.json")
-    )
+    out = results_file("eval_public", encoder)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         json.dumps({"seconds": time.perf_counter() - started, "results": results}, indent=2) + "\n"

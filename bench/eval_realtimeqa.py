@@ -27,16 +27,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import ROOT, write_results
+from bench.datasets import ROOT, index_encoder, results_file, write_results
 from index import make_embedder
-from index.reader import index_precision
-from index.store import read_manifest
 from retrieval import NO_TIME_WEIGHTS, Answerer, RetrievalConfig
 from retrieval.evaluation import QAItem, load_qa, quote_hits
 
 INDEX = ROOT / "var" / "rtqa" / "index"
 QA = ROOT / "var" / "realtimeqa_dev.jsonl"
-RESULTS = ROOT / "bench" / "results" / "eval_realtimeqa.json"
 MODES = {
     "time awareness off": replace(RetrievalConfig(), time_aware=False),
     "as-of filter only": replace(RetrievalConfig(), time=NO_TIME_WEIGHTS),
@@ -78,7 +75,7 @@ def main() -> None:
     parser.add_argument("--qa", type=Path, default=QA)
     args = parser.parse_args()
     items = [i for i in load_qa(args.qa) if i.answerable]
-    encoder = index_precision(read_manifest(args.index.resolve()))
+    encoder = index_encoder(args.index)
     answerer = Answerer(args.index, make_embedder(encoder, cache_dir=ROOT / "var" / "models"))
     answerer.ask("warm up")
     results = {name: score(answerer, items, config) for name, config in MODES.items()}
@@ -91,9 +88,7 @@ def main() -> None:
             f"{name:20} {r['hit@1']:6.3f} {r['hit@3']:6.3f} {r['hit@5']:6.3f} "
             f"{r['source_recall@3']:6.3f} {r['declined']:8d} {r['latency_p50_ms']:7.1f}"
         )
-    write_results(
-        RESULTS if encoder == "fp32" else RESULTS.with_stem(f"{RESULTS.stem}_{encoder}"), results
-    )
+    write_results(results_file("eval_realtimeqa", encoder), results)
 
 
 if __name__ == "__main__":

@@ -25,10 +25,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.datasets import ROOT, write_results
+from bench.datasets import ROOT, index_encoder, write_results
 from index import make_embedder
-from index.reader import index_precision
-from index.store import SENTENCE_TERM_COUNTS, SENTENCE_TERMS, read_manifest
+from index.store import SENTENCE_TERM_COUNTS, SENTENCE_TERMS
 from retrieval import Answerer
 from retrieval.evaluation import QAItem, load_qa
 
@@ -62,7 +61,7 @@ def round_medians(answerer: Answerer, items: list[QAItem]) -> tuple[float, float
 
 def main() -> None:
     items = [i for i in load_qa(QA) if i.answerable]
-    encoder = index_precision(read_manifest(INDEX.resolve()))
+    encoder = index_encoder(INDEX)
     embedder = make_embedder(encoder, cache_dir=ROOT / "var" / "models")
     with tempfile.TemporaryDirectory(dir=ROOT / "var") as tmp:
         answerers = {
