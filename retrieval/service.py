@@ -20,6 +20,7 @@ from retrieval.evidence import (
     QuoteWeights,
     ScoredSentence,
     SentenceTerms,
+    agreement_bonus,
     gather_evidence,
     rank_sentences,
 )
@@ -95,6 +96,7 @@ def answer_quotes(
     terms = SentenceTerms(index, context.terms)
     evidence = gather_evidence(index, context, candidates, terms)
     bonus = time_bonus(index, context, [e.sentence_id for e in evidence], config.time)
+    bonus = bonus + agreement_bonus(index, context, evidence, config.weights)
     ranked = rank_sentences(evidence, config.weights, bonus)
 
     def confidence(sentence: ScoredSentence, passage: str) -> float:
