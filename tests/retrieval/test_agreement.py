@@ -17,7 +17,7 @@ from tests.fakes import FakeEmbedder
 STORIES = {
     "moscow": "Officials met on Thursday. Envoys said Russia recognised the Taliban government.",
     "wire": "Diplomats gathered on Friday. Reports say Russia recognised the Taliban government.",
-    "blog": "Analysts spoke on Monday. A blogger wrote that Belarus recognised the Taliban government.",
+    "blog": "Analysts met on Monday. A blog said Belarus recognised the Taliban government.",
 }
 
 
@@ -39,9 +39,7 @@ def _context(index: OpenIndex, text: str):
 
 
 def _sentence(index: OpenIndex, words: str) -> int:
-    return next(
-        i for i in range(len(index.sentence_rows)) if words in index.sentence_text(i)
-    )
+    return next(i for i in range(len(index.sentence_rows)) if words in index.sentence_text(i))
 
 
 def _evidence(index: OpenIndex, sentence_ids: list[int]) -> list[SentenceEvidence]:
