@@ -231,8 +231,13 @@ def agreement_bonus(
     """What agreement between articles adds to each sentence's ranking: news that several
     articles report names the same answer in each. A name or number stated by the best
     sentences of several articles is likely the answer; a sentence gains `agreement` times
-    the share of those articles that state its best supported word."""
-    if weights.agreement <= 0 or len(evidence) < 2:
+    the share of those articles that state its best supported word.
+
+    Not on "when" questions: articles write one date in many ways ("early February", "on
+    Feb. 4", "last week"), so their words agree only on the story's names, which every
+    candidate sentence shares, not on the answer.
+    """
+    if weights.agreement <= 0 or len(evidence) < 2 or context.question.kind == "when":
         return np.zeros(len(evidence))
     scores = np.array([e.features for e in evidence], dtype=np.float32) @ weights.vector()
     top = np.argsort(-scores, kind="stable")[: weights.agreement_top]

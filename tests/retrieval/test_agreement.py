@@ -85,3 +85,10 @@ def test_words_of_the_question_never_count_as_agreement(index):
     context = _context(index, "Did Russia recognise the Taliban government, and which envoys?")
     ids = [_sentence(index, "Envoys"), _sentence(index, "Reports")]
     assert not agreement_bonus(index, context, _evidence(index, ids), QuoteWeights()).any()
+
+
+def test_no_agreement_on_when_questions(index):
+    question = Question(original="When was it?", text="When was it?", kind="when")
+    context = make_context(index, question, FakeEmbedder().embed(["When was it?"])[0])
+    ids = [_sentence(index, "Envoys"), _sentence(index, "Reports")]
+    assert not agreement_bonus(index, context, _evidence(index, ids), QuoteWeights()).any()
