@@ -48,6 +48,8 @@ class QuoteWeights:
     lead: float = 0.211
     passage_lexical: float = 0.172
     duplicate_cosine: float = 0.86
+    # Agreement between articles (`agreement_bonus`): the most a sentence moves up, and how
+    # many of the best sentences are read for it; chosen on development data (README).
     agreement: float = 0.05
     agreement_top: int = 40
 
