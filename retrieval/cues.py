@@ -112,6 +112,35 @@ _SPEECH = re.compile(
 _WORD = re.compile(r"[^\W_]+")
 
 
+# A capitalised word or a number: what an answer to "which/who/where/how many" is made of.
+_ANSWER_WORD = re.compile(r"\b[A-Z][\w’'-]*\w|\b\d[\d,.]*\d\b|\b\d\b")
+_FIRST_WORD = re.compile(r"^\W*")
+# Capitalised without naming an answer: dates (the "when" cue reads them), and articles,
+# pronouns and titles that open a clause after a colon or a quotation mark.
+_NOT_ANSWERS = frozenset(
+    {w.lower() for w in (*MONTH_NAMES, *WEEKDAY_NAMES)}
+    | {"the", "a", "an", "he", "she", "it", "they", "we", "i", "mr", "mrs", "ms", "dr"}
+)
+
+
+def answer_words(text: str, question_words: frozenset[str]) -> tuple[frozenset[str], str | None]:
+    """The names and numbers a sentence states that the question does not, and apart from
+    them its first word when capitalised (a name only if some sentence capitalises it
+    inside)."""
+    found, first = set(), None
+    opening = _FIRST_WORD.match(text)
+    start = opening.end() if opening else 0
+    for match in _ANSWER_WORD.finditer(text):
+        word = match.group().lower().replace("’s", "").replace("'s", "")
+        if not word or word in question_words or word in _NOT_ANSWERS:
+            continue
+        if match.start() == start:
+            first = word
+        else:
+            found.add(word)
+    return frozenset(found), first
+
+
 def find_cues(
     kind: str | None, sentence: str, question_words: frozenset[str], *, strict: bool = False
 ) -> list[re.Match[str]]:

@@ -3,7 +3,6 @@ retrieved chunks, and one combined score."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -11,9 +10,9 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from index import MONTH_NAMES, WEEKDAY_NAMES, OpenIndex, term_hash, tokenize
+from index import OpenIndex, term_hash, tokenize
 from retrieval.context import QuestionContext
-from retrieval.cues import find_cue
+from retrieval.cues import answer_words, find_cue
 from retrieval.search import Candidate
 
 
@@ -178,6 +177,11 @@ def gather_evidence(
     return evidence
 
 
+def combined_scores(evidence: list[SentenceEvidence], weights: QuoteWeights) -> NDArray[np.float32]:
+    """Each sentence's ranking score: its features weighted by `weights`."""
+    return np.array([e.features for e in evidence], dtype=np.float32) @ weights.vector()
+
+
 def rank_sentences(
     evidence: list[SentenceEvidence],
     weights: QuoteWeights,
@@ -187,7 +191,7 @@ def rank_sentences(
     retrieval/recency.py) moves them in the order without changing their scores."""
     if not evidence:
         return []
-    scores = np.array([e.features for e in evidence], dtype=np.float32) @ weights.vector()
+    scores = combined_scores(evidence, weights)
     keys = scores if time_bonus is None else scores + time_bonus
     order = np.argsort(-keys, kind="stable")
     return [
@@ -196,32 +200,6 @@ def rank_sentences(
         )
         for i in order
     ]
-
-
-# A capitalised word or a number: what an answer to "which/who/where/how many" is made of.
-_ANSWER_WORD = re.compile(r"\b[A-Z][\w’'-]*\w|\b\d[\d,.]*\d\b|\b\d\b")
-_FIRST_WORD = re.compile(r"^\W*")
-_NOT_ANSWERS = frozenset(
-    {w.lower() for w in (*MONTH_NAMES, *WEEKDAY_NAMES)}
-    | {"the", "a", "an", "he", "she", "it", "they", "we", "i", "mr", "mrs", "ms", "dr"}
-)
-
-
-def answer_words(text: str, question_words: frozenset[str]) -> tuple[frozenset[str], str | None]:
-    """The names and numbers a sentence states that the question does not, and apart from
-    them its first word when capitalised (a name only if some other sentence says so)."""
-    found, first = set(), None
-    opening = _FIRST_WORD.match(text)
-    start = opening.end() if opening else 0
-    for match in _ANSWER_WORD.finditer(text):
-        word = match.group().lower().replace("’s", "").replace("'s", "")
-        if not word or word in question_words or word in _NOT_ANSWERS:
-            continue
-        if match.start() == start:
-            first = word
-        else:
-            found.add(word)
-    return frozenset(found), first
 
 
 def agreement_bonus(
@@ -241,7 +219,7 @@ def agreement_bonus(
     """
     if weights.agreement <= 0 or len(evidence) < 2 or context.question.kind == "when":
         return np.zeros(len(evidence))
-    scores = np.array([e.features for e in evidence], dtype=np.float32) @ weights.vector()
+    scores = combined_scores(evidence, weights)
     top = np.argsort(-scores, kind="stable")[: weights.agreement_top]
     read = [answer_words(index.sentence_text(e.sentence_id), context.words) for e in evidence]
     names = set().union(*(inside for inside, _ in read))

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
+
+from index import BuildOptions, OpenIndex, build_index, load_index
+from retrieval import Question, QuestionContext, make_context
 
 _WORD = re.compile(r"\w+")
 
@@ -47,3 +52,21 @@ class FakeEmbedder:
             for t, sp in zip(texts, spans, strict=True)
         ]
         return vectors, span_vectors
+
+
+def story_index(root: Path, stories: dict[str, str]) -> OpenIndex:
+    """A small index of `stories` (article id → text) under `root`, built with the fake
+    model: for tests of one pipeline stage."""
+    corpus = root / "corpus"
+    corpus.mkdir()
+    with (corpus / "stories.jsonl").open("w") as handle:
+        for article_id, text in stories.items():
+            handle.write(json.dumps({"id": article_id, "text": text}) + "\n")
+    build_index(corpus, root / "index", FakeEmbedder(), BuildOptions(32, 8))
+    return load_index(root / "index")
+
+
+def story_context(index: OpenIndex, text: str, kind: str | None = None) -> QuestionContext:
+    """The context of question `text` (read as asking for `kind`) over a `story_index`."""
+    question = Question(original=text, text=text, kind=kind)
+    return make_context(index, question, FakeEmbedder().embed([text])[0])

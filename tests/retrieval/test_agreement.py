@@ -3,16 +3,16 @@ sentences of several articles state ranks its sentences higher."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from index import BuildOptions, OpenIndex, build_index, load_index
-from retrieval import Question, QuoteWeights, SentenceEvidence, make_context, rank_sentences
-from retrieval.evidence import agreement_bonus, answer_words
-from tests.fakes import FakeEmbedder
+from index import OpenIndex
+from retrieval import QuoteWeights, SentenceEvidence, SentenceFeatures, rank_sentences
+from retrieval.cues import answer_words
+from retrieval.evidence import agreement_bonus
+from tests.fakes import story_context, story_index
 
 STORIES = {
     "moscow": "Officials met on Thursday. Envoys said Russia recognised the Taliban government.",
@@ -23,19 +23,7 @@ STORIES = {
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory) -> OpenIndex:
-    root = tmp_path_factory.mktemp("agreement")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    with (corpus / "stories.jsonl").open("w") as handle:
-        for article_id, text in STORIES.items():
-            handle.write(json.dumps({"id": article_id, "text": text}) + "\n")
-    build_index(corpus, root / "index", FakeEmbedder(), BuildOptions(32, 8))
-    return load_index(root / "index")
-
-
-def _context(index: OpenIndex, text: str):
-    question = Question(original=text, text=text, kind=None)
-    return make_context(index, question, FakeEmbedder().embed([text])[0])
+    return story_index(tmp_path_factory.mktemp("agreement"), STORIES)
 
 
 def _sentence(index: OpenIndex, words: str) -> int:
@@ -44,8 +32,8 @@ def _sentence(index: OpenIndex, words: str) -> int:
 
 def _evidence(index: OpenIndex, sentence_ids: list[int]) -> list[SentenceEvidence]:
     """Evidence equal in every feature, so that only agreement can tell them apart."""
-    features = (0.5, 0.5, 0.5, 0.5, 0.5, 0.0, 0.5, 0.5)
-    return [SentenceEvidence(i, features, None) for i in sentence_ids]  # type: ignore[arg-type]
+    features = SentenceFeatures(0.5, 0.5, 0.5, 0.5, 0.5, 0.0, 0.5, 0.5)
+    return [SentenceEvidence(i, features, None) for i in sentence_ids]
 
 
 def test_answer_words_are_names_and_numbers_the_question_lacks():
@@ -58,7 +46,7 @@ def test_answer_words_are_names_and_numbers_the_question_lacks():
 
 
 def test_a_sentence_naming_what_other_articles_name_outranks_an_equal_one(index):
-    context = _context(index, "Which country recognised the Taliban government?")
+    context = story_context(index, "Which country recognised the Taliban government?")
     ids = [_sentence(index, "Belarus"), _sentence(index, "Envoys"), _sentence(index, "Reports")]
     evidence = _evidence(index, ids)
     weights = QuoteWeights()
@@ -73,7 +61,7 @@ def test_a_sentence_naming_what_other_articles_name_outranks_an_equal_one(index)
 
 
 def test_no_agreement_without_its_weight_or_with_one_article(index):
-    context = _context(index, "Which country recognised the Taliban government?")
+    context = story_context(index, "Which country recognised the Taliban government?")
     ids = [_sentence(index, "Envoys"), _sentence(index, "Reports")]
     off = replace(QuoteWeights(), agreement=0.0)
     assert not agreement_bonus(index, context, _evidence(index, ids), off).any()
@@ -82,13 +70,12 @@ def test_no_agreement_without_its_weight_or_with_one_article(index):
 
 
 def test_words_of_the_question_never_count_as_agreement(index):
-    context = _context(index, "Did Russia recognise the Taliban government, and which envoys?")
+    context = story_context(index, "Did Russia recognise the Taliban government, and which envoys?")
     ids = [_sentence(index, "Envoys"), _sentence(index, "Reports")]
     assert not agreement_bonus(index, context, _evidence(index, ids), QuoteWeights()).any()
 
 
 def test_no_agreement_on_when_questions(index):
-    question = Question(original="When was it?", text="When was it?", kind="when")
-    context = make_context(index, question, FakeEmbedder().embed(["When was it?"])[0])
+    context = story_context(index, "When was it?", kind="when")
     ids = [_sentence(index, "Envoys"), _sentence(index, "Reports")]
     assert not agreement_bonus(index, context, _evidence(index, ids), QuoteWeights()).any()

@@ -3,7 +3,6 @@ evidence, rank, assemble quotes, decide."""
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
@@ -13,7 +12,6 @@ from index.store import SENTENCE_TERM_COUNTS, SENTENCE_TERMS
 from retrieval import (
     NO_ANSWER,
     Candidate,
-    Question,
     Quote,
     QuoteWeights,
     SearchConfig,
@@ -24,13 +22,12 @@ from retrieval import (
     assemble_quotes,
     decide,
     gather_evidence,
-    make_context,
     rank_sentences,
     retrieve,
 )
 from retrieval.cues import find_cues
 from tests.conftest import _TINY
-from tests.fakes import FakeEmbedder
+from tests.fakes import FakeEmbedder, story_context, story_index
 
 STORIES = {
     "talks": (
@@ -51,19 +48,7 @@ STORIES = {
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory) -> OpenIndex:
-    root = tmp_path_factory.mktemp("stages")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    with (corpus / "stories.jsonl").open("w") as handle:
-        for article_id, text in STORIES.items():
-            handle.write(json.dumps({"id": article_id, "text": text}) + "\n")
-    build_index(corpus, root / "index", FakeEmbedder(), BuildOptions(32, 8))
-    return load_index(root / "index")
-
-
-def _context(index: OpenIndex, text: str, kind: str | None = None):
-    question = Question(original=text, text=text, kind=kind)
-    return make_context(index, question, FakeEmbedder().embed([text])[0])
+    return story_index(tmp_path_factory.mktemp("stages"), STORIES)
 
 
 def _ranked(index, context):
@@ -72,7 +57,7 @@ def _ranked(index, context):
 
 
 def test_retrieve_puts_the_chunk_sharing_the_rare_words_first(index):
-    context = _context(index, "What did the engineers find in the piers?")
+    context = story_context(index, "What did the engineers find in the piers?")
     candidates = retrieve(index, context, SearchConfig(candidates=10, quote_chunks=3))
     assert index.articles[index.chunk_article(candidates[0].chunk_id)].article_id == "bridge"
     assert candidates[0].fused == pytest.approx(1.0)
@@ -80,13 +65,13 @@ def test_retrieve_puts_the_chunk_sharing_the_rare_words_first(index):
 
 
 def test_context_weighs_each_question_term_once(index):
-    context = _context(index, "rain rain rain on the farmers")
+    context = story_context(index, "rain rain rain on the farmers")
     assert sorted(context.term_weights) == sorted(set(context.terms))
     assert context.term_weights["rain"] == pytest.approx(index.idf("rain"))
 
 
 def test_evidence_features_are_named_and_ranking_follows_the_weights(index):
-    context = _context(index, "When did heavy rain fall?", kind="when")
+    context = story_context(index, "When did heavy rain fall?", kind="when")
     candidates = [Candidate(c, 1.0, 0.5, 1.0) for c in range(index.n_chunks)]
     evidence = gather_evidence(index, context, candidates)
     by_text = {index.sentence_text(e.sentence_id): e for e in evidence}
@@ -100,7 +85,7 @@ def test_evidence_features_are_named_and_ranking_follows_the_weights(index):
 
 def test_passage_evidence_adds_the_terms_of_the_neighbouring_sentence(built_index):
     tiny = load_index(built_index)
-    context = _context(tiny, "What did the Intel plant in Ohio cost?")
+    context = story_context(tiny, "What did the Intel plant in Ohio cost?")
     candidates = [Candidate(c, 1.0, 0.5, 1.0) for c in range(tiny.n_chunks)]
     by_text: dict[str, SentenceEvidence] = {
         tiny.sentence_text(e.sentence_id): e for e in gather_evidence(tiny, context, candidates)
@@ -109,7 +94,7 @@ def test_passage_evidence_adds_the_terms_of_the_neighbouring_sentence(built_inde
     assert cost.features.passage_lexical > cost.features.lexical
     assert cost.features.passage_lexical == pytest.approx(1.0)
     everything = " ".join(text for _, _, text in _TINY)
-    context = _context(tiny, everything)
+    context = story_context(tiny, everything)
     by_text = {
         tiny.sentence_text(e.sentence_id): e for e in gather_evidence(tiny, context, candidates)
     }
@@ -121,7 +106,7 @@ def test_passage_evidence_adds_the_terms_of_the_neighbouring_sentence(built_inde
 
 def test_the_terms_stored_at_build_time_give_the_evidence_the_text_gives(index, tmp_path):
     question = "When did Blinken cancel his trip to Beijing, and what did the minister say?"
-    context = _context(index, question)
+    context = story_context(index, question)
     stored = SentenceTerms(index, context.terms)
     for sentence_id in range(len(index.sentence_rows)):
         assert index.stored_terms(sentence_id) is not None
@@ -145,7 +130,7 @@ def _quote_for(index, context, sentence: str) -> Quote:
 
 
 def test_a_quote_opening_with_according_to_her_carries_the_sentence_that_names_her(index):
-    context = _context(index, "How far will the deficit fall?", kind="number")
+    context = story_context(index, "How far will the deficit fall?", kind="number")
     quote = _quote_for(
         index, context, "According to her, the deficit will fall to 3 percent next year."
     )
@@ -153,13 +138,15 @@ def test_a_quote_opening_with_according_to_her_carries_the_sentence_that_names_h
 
 
 def test_the_neighbour_holding_the_asked_date_completes_the_quote(index):
-    context = _context(index, "When was the old bridge over the river closed to traffic?", "when")
+    context = story_context(
+        index, "When was the old bridge over the river closed to traffic?", "when"
+    )
     quote = _quote_for(index, context, "Engineers found cracks in two of its piers.")
     assert "on Friday" in quote.text or "in 2019" in quote.text
 
 
 def test_an_unrelated_neighbour_is_left_out(index):
-    context = _context(index, "Who presented the budget?", kind="who")
+    context = story_context(index, "Who presented the budget?", kind="who")
     quote = _quote_for(
         index, context, "The finance minister Ana Ruiz presented the budget on Monday."
     )
@@ -167,7 +154,7 @@ def test_an_unrelated_neighbour_is_left_out(index):
 
 
 def test_no_ranked_sentences_make_no_quotes(index):
-    context = _context(index, "Who presented the budget?", kind="who")
+    context = story_context(index, "Who presented the budget?", kind="who")
 
     assert assemble_quotes(index, context, [], k=4, weights=QuoteWeights()) == []
 
@@ -180,13 +167,13 @@ def test_copies_of_one_passage_become_one_quote_with_every_source(tmp_path):
         (corpus / f"{name}.txt").write_text(text + "\n")
     build_index(corpus, tmp_path / "index", FakeEmbedder(), BuildOptions(32, 8))
     copies = load_index(tmp_path / "index")
-    context = _context(copies, "When did the harbour reopen?", kind="when")
+    context = story_context(copies, "When did the harbour reopen?", kind="when")
     quotes = assemble_quotes(copies, context, _ranked(copies, context), k=3, weights=QuoteWeights())
     assert len(quotes) == 1 and {s.article_id for s in quotes[0].sources} == {"wire", "copy"}
 
 
 def test_the_bold_goes_to_the_date_that_answers_not_the_first_one(index):
-    context = _context(index, "When was Blinken's trip cancelled?", kind="when")
+    context = story_context(index, "When was Blinken's trip cancelled?", kind="when")
     sentence = (
         "In February, Blinken canceled a trip to Beijing after a balloon was shot down, "
         "and talks were expected on Sunday."
@@ -195,13 +182,13 @@ def test_the_bold_goes_to_the_date_that_answers_not_the_first_one(index):
     assert len(cues) == 2 and "Sunday" in cues[1].group()
     start, end = answer_span(context, sentence, cues)
     assert sentence[start:end] == "February"
-    context = _context(index, "When are the talks expected?", kind="when")
+    context = story_context(index, "When are the talks expected?", kind="when")
     start, end = answer_span(context, sentence, find_cues("when", sentence, context.words))
     assert sentence[start:end] == "on Sunday"
 
 
 def test_no_bold_when_the_sentence_holds_nothing_of_the_asked_kind(index):
-    context = _context(index, "Who welcomed the rain?", kind="who")
+    context = story_context(index, "Who welcomed the rain?", kind="who")
     assert answer_span(context, "Farmers welcomed the rain.", []) is None
 
 
