@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import DATA, ROOT, WORK
-from index import BuildOptions, build_index, make_embedder
+from index import BuildOptions, Embedder, build_index, make_embedder
 from retrieval import Answerer
 from retrieval.evaluation import evaluate, load_qa, quote_hits
 
@@ -59,15 +59,21 @@ def corpus(qa_lines: list[dict]) -> Path:
     return folder
 
 
+def dev_index(embedder: Embedder, qa_lines: list[dict]) -> Path:
+    """Build (or update) the index of the set's corpus under var/bench/dev; its folder."""
+    index_dir = WORK / "dev" / "index"
+    summary = build_index(corpus(qa_lines), index_dir, embedder, BuildOptions())
+    print(f"index: {summary.articles} articles, {summary.chunks} chunks", file=sys.stderr)
+    return index_dir
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", action="store_true", help="List the questions missed.")
     args = parser.parse_args()
     qa_lines = [json.loads(line) for line in QA.read_text().splitlines() if line.strip()]
     embedder = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
-    index_dir = WORK / "dev" / "index"
-    summary = build_index(corpus(qa_lines), index_dir, embedder, BuildOptions())
-    print(f"index: {summary.articles} articles, {summary.chunks} chunks", file=sys.stderr)
+    index_dir = dev_index(embedder, qa_lines)
     answerer = Answerer(index_dir, embedder)
     answerer.ask("warm up")
     items = load_qa(QA)

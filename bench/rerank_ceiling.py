@@ -23,26 +23,24 @@ Figures go to bench/results/rerank_ceiling.json.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, WORK, index_encoder, index_folder, newsqa, write_results, xquad
 from bench.eval_dev import QA as DEV_QA
-from bench.eval_dev import corpus as dev_corpus
+from bench.eval_dev import dev_index
 from index import BuildOptions, Embedder, build_index, make_embedder
-from retrieval import Answerer, check_question, make_context
+from retrieval import Answerer, RetrievalConfig
 from retrieval.evaluation import QAItem, load_qa, quote_hits
-from retrieval.service import answer_quotes
 
 DEPTHS = (1, 2, 3, 5, 10, 20, 40)
 RTQA_INDEX = ROOT / "var" / "rtqa" / "index"  # or --rtqa-index
 RTQA_QA = ROOT / "var" / "realtimeqa_dev.jsonl"
 RESULTS = ROOT / "bench" / "results" / "rerank_ceiling.json"
+ALL_QUOTES = RetrievalConfig(min_confidence=0.0)  # no question declined: every quote counts
 
 
 def items_of(records: list[dict]) -> list[QAItem]:
@@ -50,23 +48,13 @@ def items_of(records: list[dict]) -> list[QAItem]:
 
 
 def ceiling(answerer: Answerer, items: list[QAItem]) -> dict[str, float]:
-    """hit@k over the answerable items, the first `max(DEPTHS)` quotes of each."""
-    index, config = answerer.index, answerer.config
+    """hit@k over the answerable items, the first `max(DEPTHS)` quotes of each (the
+    answerer's confidence line must be 0, so that every question keeps its quotes)."""
     firsts: list[int | None] = []
     for item in items:
         if not item.answerable:
             continue
-        question = check_question(item.question, max_chars=10_000)
-        if question.kind not in config.cue_kinds:
-            question = replace(question, kind=None)
-        context = make_context(
-            index,
-            question,
-            answerer.embed_question(question.text),
-            as_of=item.as_of or dt.date.today(),
-            time_aware=config.time_aware,
-        )
-        quotes = answer_quotes(index, context, config, k=max(DEPTHS))
+        quotes = answerer.ask(item.question, k=max(DEPTHS), as_of=item.as_of).quotes
         hits = (rank for rank, q in enumerate(quotes, 1) if quote_hits(q, item.answers))
         firsts.append(next(hits, None))
     n = len(firsts)
@@ -87,9 +75,7 @@ def sets(
         found["bundled"] = (folder, load_qa(ROOT / "tests" / "data" / "qa.jsonl"))
     if "dev" in wanted:
         lines = [json.loads(line) for line in DEV_QA.read_text().splitlines() if line.strip()]
-        folder = WORK / "dev" / "index"
-        build_index(dev_corpus(lines), folder, embedder, BuildOptions())
-        found["dev"] = (folder, load_qa(DEV_QA))
+        found["dev"] = (dev_index(embedder, lines), load_qa(DEV_QA))
     for name, load in (("newsqa", newsqa), ("xquad", xquad)):
         if name in wanted:
             if index_folder(name).exists():
@@ -112,14 +98,15 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=choices, choices=choices)
     parser.add_argument("--rtqa-index", type=Path, default=RTQA_INDEX)
     args = parser.parse_args()
-    embedder = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
+    fp32 = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
     results = {}
     print(f"{'set':12} {'n':>5} " + " ".join(f"{'hit@' + str(k):>7}" for k in DEPTHS))
-    for name, (folder, items) in sets(args.sets, embedder, args.rtqa_index).items():
+    for name, (folder, items) in sets(args.sets, fp32, args.rtqa_index).items():
         encoder = index_encoder(folder)  # questions are embedded as the index was built
-        if encoder != "fp32":
-            embedder = make_embedder(encoder, cache_dir=ROOT / "var" / "models")
-        figures = ceiling(Answerer(folder, embedder), items)
+        embedder = (
+            fp32 if encoder == "fp32" else make_embedder(encoder, cache_dir=ROOT / "var" / "models")
+        )
+        figures = ceiling(Answerer(folder, embedder, ALL_QUOTES), items)
         results[name] = {"encoder": encoder, **figures}
         row = " ".join(f"{figures[f'hit@{k}']:7.3f}" for k in DEPTHS)
         print(f"{name:12} {figures['answerable']:5} {row}")
