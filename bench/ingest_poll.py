@@ -2,11 +2,12 @@
 
 Run: .venv/bin/python bench/ingest_poll.py [--feeds 20] [--entries 50]
 
-A local server (its own process, on 127.0.0.1) serves `--feeds` RSS feeds, each on its own
-host name (resolved to 127.0.0.1 through the resolver seam, so the one-fetch-per-host rule
-applies as it would on the web), with `--entries` entries each. Every entry links to an HTML
-page with the usual boilerplate around one BBC article from ../shared/data/bbc-news (read from
-there, never copied into the repo). The desk starts from the bundled corpus, already indexed.
+A local news site (bench/news_site.py, in its own process, on 127.0.0.1) serves `--feeds`
+RSS feeds, each on its own host name (resolved to 127.0.0.1 through the resolver seam, so the
+one-fetch-per-host rule applies as it would on the web), with `--entries` entries each. Every
+entry links to an HTML page with the usual boilerplate around one BBC article from
+../shared/data/bbc-news (read from there, never copied into the repo). The desk starts from
+the bundled corpus, already indexed.
 
 The first poll takes in every article: its time is split into fetching (time on the wire),
 extraction (trafilatura), writing corpus files and the index update, and the model's own
@@ -35,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.index_build import TimedEmbedder  # noqa: E402
+from bench.news_site import NewsServer, Page, article_html, rfc822, rss  # noqa: E402
 from index import BuildOptions, SentenceEmbedder, build_index  # noqa: E402
 from ingest import FeedStore, FetchLimits, IngestConfig, Ingester  # noqa: E402
-from tests.ingest.server import NewsServer, Page, article_html, rfc822, rss  # noqa: E402
 
 BBC = ROOT.parent / "shared" / "data" / "bbc-news" / "articles.jsonl"
 RESULTS = ROOT / "bench" / "results" / "ingest_poll.json"

@@ -10,17 +10,17 @@ import pytest
 
 from index import BuildOptions, OpenIndex, build_index, load_index, read_manifest, split_sentences
 from tests.fakes import FakeEmbedder
-from tests.index.conftest import read_bbc_lines
+from tests.index.synthetic import article_lines
 
 INDEXED = 6000
 QUERIES = 200
 
 
 @pytest.fixture(scope="module")
-def bbc_sentences() -> list[str]:
-    """Sentences of the BBC articles, in order, enough to index 6,000 and query 200 more."""
+def sentences() -> list[str]:
+    """Sentences of the synthetic articles, in order, enough to index 6,000 and query 200 more."""
     sentences: list[str] = []
-    for line in read_bbc_lines(1000):
+    for line in article_lines(400):
         text = json.loads(line)["text"]
         sentences.extend(text[s.start : s.end] for s in split_sentences(text))
     assert len(sentences) >= INDEXED + QUERIES
@@ -28,12 +28,12 @@ def bbc_sentences() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def hnsw_index(tmp_path_factory, bbc_sentences) -> OpenIndex:
+def hnsw_index(tmp_path_factory, sentences) -> OpenIndex:
     """6,000 one-sentence articles (one chunk each), built with a threshold of 5,000."""
     root = tmp_path_factory.mktemp("ann")
     (root / "corpus").mkdir()
     with (root / "corpus" / "sentences.jsonl").open("w", encoding="utf-8") as handle:
-        for number, sentence in enumerate(bbc_sentences[:INDEXED]):
+        for number, sentence in enumerate(sentences[:INDEXED]):
             handle.write(json.dumps({"id": f"s{number}", "text": sentence}) + "\n")
     build_index(root / "corpus", root / "index", FakeEmbedder(), BuildOptions(ann_threshold=5000))
     return load_index(root / "index")
@@ -48,8 +48,8 @@ def test_index_below_the_threshold_is_exact(built_index):
     assert read_manifest(built_index)["index_type"] == "flat-ip"
 
 
-def test_hnsw_recall_at_10_against_exact_search_is_at_least_95_percent(hnsw_index, bbc_sentences):
-    queries = FakeEmbedder().embed(bbc_sentences[INDEXED : INDEXED + QUERIES])
+def test_hnsw_recall_at_10_against_exact_search_is_at_least_95_percent(hnsw_index, sentences):
+    queries = FakeEmbedder().embed(sentences[INDEXED : INDEXED + QUERIES])
     vectors = np.asarray(hnsw_index.chunk_vectors)
 
     found = [set(hnsw_index.dense_search(q, k=10)[0].tolist()) for q in queries]

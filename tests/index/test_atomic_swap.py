@@ -15,7 +15,7 @@ import pytest
 
 from index import build_index, load_index
 from tests.fakes import FakeEmbedder
-from tests.index.conftest import read_bbc_lines, write_corpus
+from tests.index.synthetic import article_lines, write_corpus
 
 WORKER = Path(__file__).with_name("build_worker.py")
 OLD_ARTICLES = 40
@@ -24,8 +24,8 @@ NEW_ARTICLES = 300
 
 @pytest.fixture
 def serving(tmp_path: Path) -> tuple[Path, Path]:
-    """An index of the first 40 BBC articles, and a corpus of the first 300 to build over it."""
-    lines = read_bbc_lines(NEW_ARTICLES)
+    """An index of the first 40 synthetic articles, and a corpus of the first 300 over it."""
+    lines = article_lines(NEW_ARTICLES)
     old = write_corpus(tmp_path / "old_corpus", lines[:OLD_ARTICLES])
     index_dir = tmp_path / "var" / "index"
     build_index(old, index_dir, FakeEmbedder())

@@ -13,12 +13,12 @@ from index.prefetch import prefetch
 from index.writer import NpyAppender
 from newsdesk.cli import cli
 from tests.fakes import FakeEmbedder
-from tests.index.conftest import read_bbc_lines, write_corpus
+from tests.index.synthetic import article_lines, write_corpus
 
 
 @pytest.fixture
-def bbc_corpus(tmp_path):
-    return write_corpus(tmp_path / "corpus", read_bbc_lines(120))
+def corpus_120(tmp_path):
+    return write_corpus(tmp_path / "corpus", article_lines(120))
 
 
 def _record(build) -> list[tuple[str, int, int]]:
@@ -27,10 +27,10 @@ def _record(build) -> list[tuple[str, int, int]]:
     return calls
 
 
-def test_every_phase_reports_progress_and_ends_complete(bbc_corpus, tmp_path):
+def test_every_phase_reports_progress_and_ends_complete(corpus_120, tmp_path):
     calls = _record(
         lambda progress: build_index(
-            bbc_corpus, tmp_path / "index", FakeEmbedder(), progress=progress
+            corpus_120, tmp_path / "index", FakeEmbedder(), progress=progress
         )
     )
 
@@ -44,10 +44,10 @@ def test_every_phase_reports_progress_and_ends_complete(bbc_corpus, tmp_path):
     assert last["vectors"] == (chunks, chunks)
 
 
-def test_reading_reports_start_before_the_last_article_is_read(bbc_corpus, tmp_path):
+def test_reading_reports_start_before_the_last_article_is_read(corpus_120, tmp_path):
     calls = _record(
         lambda progress: build_index(
-            bbc_corpus, tmp_path / "index", FakeEmbedder(), progress=progress
+            corpus_120, tmp_path / "index", FakeEmbedder(), progress=progress
         )
     )
 
@@ -55,10 +55,10 @@ def test_reading_reports_start_before_the_last_article_is_read(bbc_corpus, tmp_p
     assert reading[0] < 120 and reading == sorted(reading)
 
 
-def test_embedding_estimate_never_falls_below_what_is_done(bbc_corpus, tmp_path):
+def test_embedding_estimate_never_falls_below_what_is_done(corpus_120, tmp_path):
     calls = _record(
         lambda progress: build_index(
-            bbc_corpus,
+            corpus_120,
             tmp_path / "index",
             FakeEmbedder(),
             BuildOptions(chunk_tokens=32, overlap_tokens=8),
@@ -71,18 +71,18 @@ def test_embedding_estimate_never_falls_below_what_is_done(bbc_corpus, tmp_path)
     assert all(done <= total for done, total in embedding)
 
 
-def test_summary_reports_peak_memory(bbc_corpus, tmp_path):
-    summary = build_index(bbc_corpus, tmp_path / "index", FakeEmbedder())
+def test_summary_reports_peak_memory(corpus_120, tmp_path):
+    summary = build_index(corpus_120, tmp_path / "index", FakeEmbedder())
 
     assert 10 * 2**20 < summary.peak_memory_bytes < 64 * 2**30
 
 
-def test_build_command_prints_peak_memory_and_chunks_per_second(bbc_corpus, tmp_path, monkeypatch):
+def test_build_command_prints_peak_memory_and_chunks_per_second(corpus_120, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("newsdesk.building.open_encoder", lambda *a, **k: FakeEmbedder())
 
     result = CliRunner().invoke(
-        cli, ["index", "build", "--corpus", str(bbc_corpus), "--index", "idx"]
+        cli, ["index", "build", "--corpus", str(corpus_120), "--index", "idx"]
     )
 
     assert result.exit_code == 0, result.output

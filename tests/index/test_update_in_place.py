@@ -14,7 +14,7 @@ from index import BuildOptions, article_chunk_counts, build_index, load_index, t
 from index.store import CHUNK_VECTORS, SENTENCE_TERM_COUNTS, SENTENCE_TERMS, VECTORS
 from index.update import MAX_APPENDED_SHARE
 from tests.fakes import FakeEmbedder
-from tests.index.conftest import read_bbc_lines, write_corpus
+from tests.index.synthetic import article_lines, write_corpus
 from tests.index.test_build import CountingEmbedder
 
 OPTIONS = BuildOptions(chunk_tokens=64, overlap_tokens=16)
@@ -33,8 +33,8 @@ def _write(corpus: Path, records: list[dict]) -> None:
 
 @pytest.fixture
 def archive(tmp_path: Path) -> tuple[Path, Path]:
-    """Forty BBC articles, indexed with the fake model."""
-    corpus = write_corpus(tmp_path / "corpus", read_bbc_lines(ARTICLES))
+    """Forty synthetic articles, indexed with the fake model."""
+    corpus = write_corpus(tmp_path / "corpus", article_lines(ARTICLES))
     index_dir = tmp_path / "index"
     build_index(corpus, index_dir, FakeEmbedder(), OPTIONS)
     return corpus, index_dir
@@ -231,7 +231,7 @@ def test_rebuild_after_updates_folds_them_into_one_clean_index(archive):
 
 
 def test_removed_article_leaves_an_hnsw_index_searched_with_a_filter(tmp_path):
-    corpus = write_corpus(tmp_path / "corpus", read_bbc_lines(ARTICLES))
+    corpus = write_corpus(tmp_path / "corpus", article_lines(ARTICLES))
     index_dir = tmp_path / "index"
     options = BuildOptions(chunk_tokens=64, overlap_tokens=16, ann_threshold=1)
     build_index(corpus, index_dir, FakeEmbedder(), options)
@@ -353,7 +353,7 @@ def test_a_damaged_appended_part_is_reported_as_damaged_and_rebuilt_from_scratch
 def test_answers_follow_an_article_through_updates_in_place(tmp_path, real_embedder):
     from retrieval import Answerer
 
-    corpus = write_corpus(tmp_path / "corpus", read_bbc_lines(ARTICLES))
+    corpus = write_corpus(tmp_path / "corpus", article_lines(ARTICLES))
     index_dir = tmp_path / "index"
     build_index(corpus, index_dir, real_embedder)
     answerer = Answerer(index_dir, real_embedder)
