@@ -2,7 +2,7 @@
 
 Reads ../shared/data/realtimeqa/questions.jsonl and articles.jsonl, keeps the questions whose
 answer stands in their retrieved articles (`answer_in_retrieved_text`), and writes one QA line
-each (DESIGN.md: question, answers, articles, as_of) to var/realtimeqa_dev.jsonl. `articles`
+each (docs/design.md: question, answers, articles, as_of) to var/realtimeqa_dev.jsonl. `articles`
 are the retrieved doc ids whose text holds the answer (case-insensitive, a leading "The "
 dropped, as the dataset's own check does). The data is research-use only: the file stays in
 var/, never in the repository.

@@ -57,5 +57,5 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
 async def on_tree_error(
     interaction: discord.Interaction[Any], error: app_commands.AppCommandError
 ) -> None:
-    """The error handler of the command tree (STYLE.md §6)."""
+    """The error handler of the command tree (docs/design.md, The bot)."""
     await report_error(interaction, error)

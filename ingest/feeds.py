@@ -122,7 +122,7 @@ def _feed(row: dict[str, Any]) -> Feed:
 
 
 class FeedStore:
-    """The `feeds` table (DESIGN.md) and `feed_links`, what each link taken in became.
+    """The `feeds` table (docs/design.md) and `feed_links`, what each link taken in became.
 
     Safe from several threads; several processes may open the file at once (WAL, busy timeout).
     """
@@ -264,7 +264,7 @@ class FeedStore:
 
 
 def _create_schema(db: sqlite_utils.Database) -> None:
-    """The feeds table of DESIGN.md and the links table, created once by whoever comes first."""
+    """The feeds table of docs/design.md and the links table, made once by whoever comes first."""
     db.table(FEEDS).create(
         {
             "id": int,

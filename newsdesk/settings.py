@@ -12,7 +12,7 @@ from index import ConfigError
 
 
 class Settings(BaseSettings):
-    """Every setting of DESIGN.md; each is documented in `.env.example`."""
+    """Every setting (docs/design.md, Settings); each is documented in `.env.example`."""
 
     model_config = SettingsConfigDict(
         env_file=".env", frozen=True, extra="ignore", env_ignore_empty=True

@@ -48,7 +48,7 @@ def _prepare(db: sqlite_utils.Database) -> None:
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
-    """The two tables of DESIGN.md, created explicitly so the schema lives here only.
+    """The two tables of docs/design.md, created explicitly so the schema lives here only.
 
     Every statement is `IF NOT EXISTS`, so processes that create it at once all succeed.
     """

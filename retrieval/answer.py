@@ -129,7 +129,7 @@ class Answer:
         return self.quotes[0].score if self.quotes else None
 
     def to_json(self) -> dict[str, Any]:
-        """The `newsdesk ask --json` object of DESIGN.md."""
+        """The `newsdesk ask --json` object of docs/design.md."""
         shape: dict[str, Any] = {
             "question": self.question,
             "answered": self.answered,

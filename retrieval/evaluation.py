@@ -1,4 +1,4 @@
-"""Answer-quality evaluation over a QA file (the format of DESIGN.md)."""
+"""Answer-quality evaluation over a QA file (the format of docs/design.md, QA files)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The query log: a real SQLite file in tmp_path, the schema of DESIGN.md, WAL, never raising."""
+"""The query log: a real SQLite file in tmp_path, the docs/design.md schema, WAL, never raising."""
 
 from __future__ import annotations
 
