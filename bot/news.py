@@ -14,7 +14,7 @@ from discord.ext import commands, tasks
 from bot.config import BotConfig, BotServices, NewsService
 from bot.replies import NO_MENTIONS, send_ephemeral
 from bot.text import MESSAGE_LIMIT, clip, fit, size
-from ingest import Feed, IngestReport, LinkResult, format_every
+from ingest import Feed, IngestReport, LinkResult, PollRunning, format_every
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +120,14 @@ class NewsCog(commands.Cog):
             log.exception("feed poll failed")
 
     async def poll_once(self) -> None:
-        """Poll the due feeds off the event loop; swap in the new index; announce what came."""
-        report = await asyncio.to_thread(self.news.poll)
+        """Poll the due feeds off the event loop; swap in the new index; announce what came.
+
+        A poll already running in another process (a cron job) makes this round a skip."""
+        try:
+            report = await asyncio.to_thread(self.news.poll)
+        except PollRunning:
+            log.info("another feed poll is running; this round is skipped")
+            return
         for feed in report.feeds:
             if feed.status == "failed":
                 log.warning("feed #%s %s: %s", feed.feed_id, feed.name, feed.error)

@@ -42,7 +42,13 @@ if TYPE_CHECKING:
         UnreadableQuestion,
     )
     from index.lexical import STOPWORDS, term_hash, tokenize, words
-    from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
+    from index.loaders import (
+        RawArticle,
+        SkippedFile,
+        iter_corpus_files,
+        load_file,
+        split_front_matter,
+    )
     from index.onnx_encoder import Int8Embedder, OnnxEmbedder, make_embedder
     from index.pipeline import ProgressFn
     from index.reader import (
@@ -109,6 +115,7 @@ _SOURCES = {
     "iso_window": "index.dates",
     "iter_corpus_files": "index.loaders",
     "load_file": "index.loaders",
+    "split_front_matter": "index.loaders",
     "load_index": "index.reader",
     "read_manifest": "index.store",
     "segment": "index.chunking",
@@ -178,6 +185,7 @@ __all__ = [
     "publication_date",
     "read_manifest",
     "segment",
+    "split_front_matter",
     "split_sentences",
     "term_hash",
     "tokenize",

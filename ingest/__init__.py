@@ -1,7 +1,7 @@
 """Links and feeds: fetching articles, extracting them, writing corpus files, the feeds table."""
 
 from ingest.corpus import ArticleFile, Catalog, file_stem, front_matter, normalize_url, slugify
-from ingest.errors import FeedNotFound, FetchError
+from ingest.errors import FeedNotFound, FetchError, PollRunning
 from ingest.feeds import Feed, FeedStore, format_every, parse_every
 from ingest.fetch import USER_AGENT, Fetched, Fetcher, FetchLimits
 from ingest.ingester import FollowResult, IngestConfig, Ingester
@@ -25,6 +25,7 @@ __all__ = [
     "IngestReport",
     "Ingester",
     "LinkResult",
+    "PollRunning",
     "Resolver",
     "Timings",
     "file_stem",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -16,14 +17,16 @@ from ingest.errors import FetchError
 from ingest.extract import extract_article
 from ingest.feedread import Entry, parse_feed
 from ingest.feeds import Feed, FeedStore
-from ingest.fetch import Fetcher
+from ingest.fetch import Fetched, Fetcher
 from ingest.reports import FeedResult, LinkResult
+from ingest.safety import same_site, short_link, strip_userinfo
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
 )
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -62,15 +65,32 @@ class Run:
 
 
 def _canonical(found: str | None, fetched_url: str) -> str:
-    """The page's canonical URL when it names an absolute http(s) one, else where it came from."""
+    """The page's canonical URL when it names an absolute http(s) one on the fetched page's own
+    site, else where it came from: a page may not claim another site's identity."""
     if found:
         try:
-            url = httpx.URL(found)
+            url = httpx.URL(strip_userinfo(found))
+            fetched_host = httpx.URL(fetched_url).host
         except (httpx.InvalidURL, ValueError):
             return fetched_url
-        if url.scheme in ("http", "https") and url.host:
+        if url.scheme in ("http", "https") and url.host and same_site(url.host, fetched_host):
             return str(url.copy_with(fragment=None))
     return fetched_url
+
+
+async def _read_hostile(run: Run, func: Callable[[Fetched], T], fetched: Fetched) -> T:
+    """Parse a fetched document off the loop; any failure of the parser is this document's
+    failure (a `FetchError`), never the whole call's: the other links and feeds go on."""
+    try:
+        return await run.in_thread("extract", func, fetched)
+    except FetchError:
+        raise
+    except Exception as exc:  # third-party parsers fed hostile bytes: log it, fail this item
+        log.exception("parsing %s failed", short_link(fetched.url))
+        raise FetchError(
+            f"{short_link(fetched.url)} could not be read ({type(exc).__name__}); nothing was "
+            "taken from it."
+        ) from exc
 
 
 async def take_link(
@@ -82,7 +102,7 @@ async def take_link(
     try:
         fetched = await run.fetcher.get(link)
         run.seconds["fetch"] += fetched.seconds  # time on the wire, not the wait for a turn
-        found = await run.in_thread("extract", extract_article, fetched)
+        found = await _read_hostile(run, extract_article, fetched)
     except FetchError as exc:
         run.store.record_link(link, feed_id, "failed", error=str(exc))
         return LinkResult(link, "failed", reason=str(exc), feed_id=feed_id)
@@ -142,9 +162,9 @@ async def poll_feed(run: Run, feed: Feed) -> tuple[FeedResult, list[LinkResult]]
         )
         run.seconds["fetch"] += fetched.seconds
         if fetched.not_modified:
-            run.store.record_success(feed.feed_id, 0)
+            run.store.record_success(feed.feed_id)
             return FeedResult(feed.feed_id, feed.name, "unchanged"), []
-        parsed = await run.in_thread("extract", parse_feed, fetched)
+        parsed = await _read_hostile(run, parse_feed, fetched)
     except FetchError as exc:
         run.store.record_failure(feed.feed_id, str(exc))
         return FeedResult(feed.feed_id, feed.name, "failed", error=str(exc)), []
@@ -157,7 +177,6 @@ async def poll_feed(run: Run, feed: Feed) -> tuple[FeedResult, list[LinkResult]]
     notes = list(parsed.notes)
     if later:
         notes.append(f"{later} more new entries are left for the next poll")
-    added = sum(r.added for r in results)
     # With entries left over, the validators are not kept: the next poll must read it all again.
     validators = (
         {"etag": None, "last_modified": None}
@@ -167,7 +186,7 @@ async def poll_feed(run: Run, feed: Feed) -> tuple[FeedResult, list[LinkResult]]
             "last_modified": fetched.last_modified,
         }
     )
-    run.store.record_success(feed.feed_id, added, title=parsed.title or feed.title, **validators)
+    run.store.record_success(feed.feed_id, title=parsed.title or feed.title, **validators)
     result = FeedResult(
         feed.feed_id, parsed.title or feed.name, "ok", entries=parsed.total, notes=tuple(notes)
     )

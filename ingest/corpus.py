@@ -14,16 +14,12 @@ from typing import Any
 
 import yaml
 
-from index import iter_corpus_files
+from index import CorpusFormatError, iter_corpus_files, split_front_matter
 
 log = logging.getLogger(__name__)
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 _STALE_TMP_S = 3600.0
-try:  # the C loader reads front matter several times faster
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
 
 
 @dataclass(frozen=True)
@@ -86,19 +82,6 @@ def front_matter(article: ArticleFile, fetched_at: str) -> str:
     return f"---\n{dumped}---\n"
 
 
-def _split(text: str) -> tuple[dict[str, Any], str]:
-    """Front matter and body of a Markdown article (empty front matter if it has none)."""
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        if end >= 0:
-            try:
-                meta = yaml.load(text[4:end], Loader=_Loader)
-            except yaml.YAMLError:
-                meta = None
-            return (meta if isinstance(meta, dict) else {}), text[end + 5 :]
-    return {}, text
-
-
 class Catalog:
     """What the corpus already holds, by URL and by text, to refuse duplicates."""
 
@@ -123,7 +106,13 @@ class Catalog:
                 text = path.read_text(encoding="utf-8-sig")
             except (OSError, UnicodeDecodeError):
                 continue
-            meta, body = _split(text) if path.suffix.lower() == ".md" else ({}, text)
+            meta: dict[str, Any] = {}
+            body = text
+            if path.suffix.lower() == ".md":
+                try:
+                    meta, body = split_front_matter(text)
+                except CorpusFormatError:
+                    continue  # the index build skips it too, and says why
             self.remember(path, body, [meta.get("url"), meta.get("link")])
 
     def remember(self, path: Path, body: str, urls: list[Any]) -> None:

@@ -11,3 +11,7 @@ class FetchError(NewsdeskError):
 
 class FeedNotFound(NewsdeskError):
     """No followed feed has that URL or id."""
+
+
+class PollRunning(NewsdeskError):
+    """Another process is polling feeds or adding links; only one may at a time."""

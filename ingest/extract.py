@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ingest.errors import FetchError
 from ingest.fetch import Fetched
+from ingest.safety import short_link
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 MIN_WORDS = 20
@@ -69,7 +70,8 @@ def check_html(fetched: Fetched) -> None:
     name = _NAMED_TYPES.get(kind) or (f"{kind}" if kind else "of no stated type")
     if kind.startswith("image/"):
         name = "an image"
-    raise FetchError(f"{fetched.url} is {name}, not an HTML page; only web articles can be added.")
+    where = short_link(fetched.url)
+    raise FetchError(f"{where} is {name}, not an HTML page; only web articles can be added.")
 
 
 def _clean(value: object) -> str | None:
@@ -102,7 +104,8 @@ def extract_article(fetched: Fetched) -> Extracted:
     words = len(text.split())
     if words < MIN_WORDS:
         found = f" (only {words} word{'s' * (words != 1)})" if words else ""
-        raise FetchError(f"{fetched.url} has no article text{found}; nothing was added.")
+        where = short_link(fetched.url)
+        raise FetchError(f"{where} has no article text{found}; nothing was added.")
     published = _clean(getattr(doc, "date", None))
     return Extracted(
         text=text,

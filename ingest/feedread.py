@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import calendar
+import io
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from ingest.errors import FetchError
 from ingest.fetch import Fetched
+from ingest.safety import short_link, strip_userinfo
 
 MAX_ENTRIES_READ = 200  # only the newest entries of a feed are considered
 
@@ -56,27 +58,29 @@ def parse_feed(fetched: Fetched) -> ParsedFeed:
     """
     import feedparser
 
+    where = short_link(fetched.url)
     headers = {"content-type": fetched.content_type or "application/xml"}
     if fetched.charset:
         headers["content-type"] += f"; charset={fetched.charset}"
-    parsed = feedparser.parse(fetched.body, response_headers=headers)
+    # A file object, never bytes or a string: feedparser opens a string or bytes argument as a
+    # local path, or fetches it as a URL, before it tries it as a document.
+    parsed = feedparser.parse(io.BytesIO(fetched.body), response_headers=headers)
     notes: list[str] = []
     dated = []
     for position, item in enumerate(parsed.entries):
         link = _text(item.get("link"))
+        link = strip_userinfo(link) if link else None
         if not link:
             continue
         stamp, day = _date(item)
         dated.append((-stamp, position, Entry(link, _text(item.get("title")), day)))
     if not parsed.get("version") and not dated:
-        raise FetchError(f"{fetched.url} is not an RSS or Atom feed.")
+        raise FetchError(f"{where} is not an RSS or Atom feed.")
     if parsed.get("bozo"):
         if not dated:
             problem = parsed.get("bozo_exception")
             why = " ".join(str(problem).split())[:150] if problem else "unreadable"
-            raise FetchError(
-                f"{fetched.url} is not a readable RSS or Atom feed (invalid XML: {why})."
-            )
+            raise FetchError(f"{where} is not a readable RSS or Atom feed (invalid XML: {why}).")
         notes.append("the feed is not well-formed XML; its entries were read leniently")
     dated.sort(key=lambda row: (row[0], row[1]))
     total = len(dated)

@@ -205,17 +205,13 @@ class FeedStore:
                 [error, now_iso(), feed_id],
             )
 
-    def record_success(self, feed_id: int, added: int, **fields: Any) -> None:  # noqa: ANN401
-        """Note a good poll: failures reset, the count of articles added grows."""
+    def record_success(self, feed_id: int, **fields: Any) -> None:  # noqa: ANN401
+        """Note a good poll: failures reset. Articles are counted once indexed (`mark_indexed`),
+        so a poll killed midway still counts what it wrote when the next one indexes it."""
         stamp = now_iso()
         fields |= {"last_polled": stamp, "last_ok": stamp, "last_error": None, "failures": 0}
-        sets = ", ".join(f"{name} = :{name}" for name in fields)
         with self._lock, self._write() as db:
-            db.execute(
-                f"UPDATE {FEEDS} SET {sets}, articles_added = articles_added + :added "
-                "WHERE id = :feed_id",
-                {**fields, "added": added, "feed_id": feed_id},
-            )
+            db.table(FEEDS).update(feed_id, fields)
 
     # -- links ---------------------------------------------------------------------------
 
@@ -255,12 +251,24 @@ class FeedStore:
             )
 
     def mark_indexed(self, paths: Iterable[str]) -> None:
-        """Note that the files at `paths` are in the index now serving."""
+        """Note that the files at `paths` are in the index now serving; each feed's count of
+        articles added grows by its files indexed for the first time."""
         with self._lock, self._write() as db:
-            db.conn.executemany(
-                f"UPDATE {LINKS} SET indexed = 1 WHERE path = ? AND status = 'added'",
-                [(p,) for p in paths],
-            )
+            for path in paths:
+                rows = db.execute(
+                    f"SELECT feed_id FROM {LINKS} WHERE path = ? AND status = 'added' "
+                    "AND indexed = 0",
+                    [path],
+                ).fetchall()
+                db.execute(
+                    f"UPDATE {LINKS} SET indexed = 1 WHERE path = ? AND status = 'added'", [path]
+                )
+                for (feed_id,) in rows:
+                    if feed_id is not None:
+                        db.execute(
+                            f"UPDATE {FEEDS} SET articles_added = articles_added + 1 WHERE id = ?",
+                            [feed_id],
+                        )
 
 
 def _create_schema(db: sqlite_utils.Database) -> None:

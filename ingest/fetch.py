@@ -12,7 +12,7 @@ from types import TracebackType
 import httpx
 
 from ingest.errors import FetchError
-from ingest.safety import Resolver, parse_link, pinned_address, resolve_host
+from ingest.safety import Resolver, parse_link, pinned_address, resolve_host, short_link
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,8 @@ class Fetcher:
                     fetched = await self._follow(url, accept, etag, last_modified)
             except TimeoutError as exc:
                 raise FetchError(
-                    f"{url} took longer than {self.limits.total_timeout_s:g} s in all; gave up."
+                    f"{_shown(url)} took longer than {self.limits.total_timeout_s:g} s in all; "
+                    "gave up."
                 ) from exc
         return replace(fetched, seconds=loop.time() - started)
 
@@ -150,14 +151,16 @@ class Fetcher:
                 if response.status_code in _REDIRECTS and location:
                     target = parse_link(str(url.join(location.strip())))
                     if str(target) in seen:
-                        raise FetchError(f"{url} redirects in a loop; gave up.")
+                        raise FetchError(f"{_shown(url)} redirects in a loop; gave up.")
                     seen.add(str(target))
                     url = target
                     continue
                 return await self._read(url, response)
             finally:
                 await response.aclose()
-        raise FetchError(f"{url} redirects more than {self.limits.max_redirects} times; gave up.")
+        raise FetchError(
+            f"{_shown(url)} redirects more than {self.limits.max_redirects} times; gave up."
+        )
 
     async def _send(self, url: httpx.URL, headers: dict[str, str]) -> httpx.Response:
         assert self._client is not None, "use the Fetcher as `async with`"
@@ -169,21 +172,22 @@ class Fetcher:
             return await self._client.send(request, stream=True)
         except httpx.TimeoutException as exc:
             raise FetchError(
-                f"{url} did not answer within {self.limits.read_timeout_s:g} s; gave up."
+                f"{_shown(url)} did not answer within {self.limits.read_timeout_s:g} s; gave up."
             ) from exc
         except httpx.HTTPError as exc:
-            raise FetchError(f"Could not fetch {url} ({_reason(exc)}).") from exc
+            raise FetchError(f"Could not fetch {_shown(url)} ({_reason(exc)}).") from exc
 
     async def _read(self, url: httpx.URL, response: httpx.Response) -> Fetched:
         status = response.status_code
         if status >= 400 or status in _REDIRECTS:
             phrase = response.reason_phrase or "error"
-            raise FetchError(f"{url} answered {status} {phrase}; nothing was added.")
+            raise FetchError(f"{_shown(url)} answered {status} {phrase}; nothing was added.")
         cap = self.limits.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise FetchError(
-                f"{url} is {_megabytes(int(declared))}, over the {_megabytes(cap)} cap; gave up."
+                f"{_shown(url)} is {_megabytes(int(declared))}, over the {_megabytes(cap)} cap; "
+                "gave up."
             )
         chunks: list[bytes] = []
         size = 0
@@ -191,14 +195,17 @@ class Fetcher:
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
                 if size > cap:
-                    raise FetchError(f"{url} is larger than the {_megabytes(cap)} cap; gave up.")
+                    raise FetchError(
+                        f"{_shown(url)} is larger than the {_megabytes(cap)} cap; gave up."
+                    )
                 chunks.append(chunk)
         except httpx.TimeoutException as exc:
             raise FetchError(
-                f"{url} stopped sending for more than {self.limits.read_timeout_s:g} s; gave up."
+                f"{_shown(url)} stopped sending for more than {self.limits.read_timeout_s:g} s; "
+                "gave up."
             ) from exc
         except httpx.HTTPError as exc:
-            raise FetchError(f"Could not read {url} ({_reason(exc)}).") from exc
+            raise FetchError(f"Could not read {_shown(url)} ({_reason(exc)}).") from exc
         media, _, params = response.headers.get("content-type", "").partition(";")
         return Fetched(
             url=str(url),
@@ -209,6 +216,10 @@ class Fetcher:
             last_modified=response.headers.get("last-modified"),
             body=b"".join(chunks),
         )
+
+
+def _shown(url: httpx.URL) -> str:
+    return short_link(url)
 
 
 def _charset(params: str) -> str | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,11 +17,12 @@ import httpx
 from index import BuildOptions, Embedder, NewsdeskError, article_chunk_counts, build_index
 from ingest._take import FEED_ACCEPT, Run, poll_feed, take_link
 from ingest.corpus import normalize_url
+from ingest.errors import PollRunning
 from ingest.feedread import parse_feed
 from ingest.feeds import Feed, FeedStore
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.reports import IngestReport, Timings
-from ingest.safety import Resolver, parse_link
+from ingest.safety import Resolver, parse_link, strip_userinfo
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,30 @@ class IngestConfig:
     max_new_per_feed: int = 50
     max_link_tries: int = 3
     build_options: BuildOptions = field(default_factory=BuildOptions)
+
+
+@contextmanager
+def one_at_a_time(db_path: Path, *, wait: bool) -> Iterator[None]:
+    """Hold the lock beside the feeds database that lets one poll or add run at a time across
+    processes (a cron job and the bot, two cron runs); the lock goes with the process.
+
+    Raises:
+        PollRunning: another process holds it and `wait` is false.
+    """
+    lock_path = db_path.with_name(f"{db_path.name}.ingest.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise PollRunning(
+                "A feed poll is already running (or links are being added); this one was "
+                "skipped. Try again when it has finished."
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)
@@ -132,17 +159,21 @@ class Ingester:
         """Fetch each link into the corpus, then update the index once."""
 
         async def work(run: Run) -> IngestReport:
-            by_key = {normalize_url(link): link.strip() for link in reversed(links) if link.strip()}
+            clean = [strip_userinfo(link) for link in links]  # credentials are never kept
+            by_key = {normalize_url(link): link for link in reversed(clean) if link}
             unique = list(reversed(by_key.values()))
             results = await asyncio.gather(*(take_link(run, link) for link in unique))
             return IngestReport(links=tuple(results))
 
-        return self._take_in(work)
+        return self._take_in(work, wait=True)
 
     def poll(self, *, all_feeds: bool = False) -> IngestReport:
         """Poll the feeds that are due (or all), take in their new entries, update the index once.
 
         Feeds fail one by one: an error is kept in the feed's row and the others go on.
+
+        Raises:
+            PollRunning: another process is polling or adding links right now.
         """
 
         async def work(run: Run) -> IngestReport:
@@ -152,10 +183,12 @@ class Ingester:
             links = tuple(link for _, results in polled for link in results)
             return IngestReport(links=links, feeds=tuple(result for result, _ in polled))
 
-        return self._take_in(work)
+        return self._take_in(work, wait=False)
 
-    def _take_in(self, work: Callable[[Run], Awaitable[IngestReport]]) -> IngestReport:
-        with self._lock:
+    def _take_in(
+        self, work: Callable[[Run], Awaitable[IngestReport]], *, wait: bool
+    ) -> IngestReport:
+        with self._lock, one_at_a_time(self.config.db_path, wait=wait):
             started = time.perf_counter()
 
             async def go() -> tuple[IngestReport, dict[str, float]]:

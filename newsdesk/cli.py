@@ -58,17 +58,49 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
     Example: newsdesk ask "When was Blinken's trip cancelled?"
     """
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("sentence_transformers", "transformers", "httpx", "bm25s", "faiss"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         ctx.obj = load_settings()
     except NewsdeskError as exc:
         raise click.ClickException(str(exc)) from exc
+    _configure_logging(ctx.obj, verbose=verbose)
+
+
+# Loggers whose lines the terminal shows; other libraries' (trafilatura, htmldate, ...) go to
+# the log file only, unless --verbose asks for everything.
+_SHOWN_LOGGERS = frozenset({"index", "retrieval", "ingest", "bot", "newsdesk", "discord"})
+LOG_FILE_NAME = "newsdesk.log"
+
+
+class _OwnLines(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name.partition(".")[0] in _SHOWN_LOGGERS
+
+
+def _configure_logging(settings: Settings, *, verbose: bool) -> None:
+    """Warnings to the terminal (newsdesk's own, or all with --verbose) and to a log file beside
+    the database (all of them, libraries' included)."""
+    import logging.handlers
+
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    if not verbose:
+        terminal.addFilter(_OwnLines())
+    handlers: list[logging.Handler] = [terminal]
+    log_file = settings.newsdesk_db.parent / LOG_FILE_NAME
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        to_file = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=2**20, backupCount=2, encoding="utf-8", delay=True
+        )
+    except OSError:
+        pass  # no log file where the database cannot be either; the command will say so
+    else:
+        to_file.setLevel(logging.WARNING)
+        to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handlers.append(to_file)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=handlers)
+    for noisy in ("sentence_transformers", "transformers", "httpx", "bm25s", "faiss"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
 @cli.group("index")

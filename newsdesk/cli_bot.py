@@ -33,6 +33,7 @@ def bot_config(settings: Settings) -> BotConfig:
         answer_in_thread=settings.newsdesk_answer_in_thread,
         connect_attempts=settings.newsdesk_connect_attempts,
         news_channel_id=settings.newsdesk_news_channel_id,
+        feed_check_s=settings.newsdesk_feed_check_s,
     )
 
 

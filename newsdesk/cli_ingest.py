@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from ingest import Feed, IngestReport, LinkResult
 
 
+POLL_SOME_FAILED = 1  # `feeds poll` exit status: a feed or link failed, or no index update
+POLL_NOT_RUN = 2  # `feeds poll` exit status: the poll could not run at all
+
+
 def _say(text: str, err: bool = False) -> None:
     """Print a line that may hold text from the web (titles, feed names, errors) inertly."""
     click.echo(shown(text), err=err)
@@ -188,23 +192,30 @@ def feeds_remove(ctx: click.Context, feed: str) -> None:
 @feeds_group.command("poll")
 @click.option("--all", "all_feeds", is_flag=True, help="Poll every feed now, due or not.")
 @click.pass_context
-@friendly_errors
 def feeds_poll(ctx: click.Context, all_feeds: bool) -> None:
     """Poll the due feeds once, take in their new articles and update the index (for cron).
 
+    Exit status: 0 all went well; 1 some feed or link failed, or the index was not updated;
+    2 the poll itself could not run (another poll is running, or the database cannot be opened).
+
     Example: newsdesk feeds poll
     """
+    from index import NewsdeskError
     from newsdesk.ingesting import make_ingester
 
-    with closing(make_ingester(settings_from(ctx))) as ingester:
-        report = ingester.poll(all_feeds=all_feeds)
+    try:
+        with closing(make_ingester(settings_from(ctx))) as ingester:
+            report = ingester.poll(all_feeds=all_feeds)
+    except NewsdeskError as exc:
+        _say(f"Error: {exc}", err=True)
+        ctx.exit(POLL_NOT_RUN)
     if not report.feeds:
         _say("No feed is due.", err=True)
     added = len(report.added)
     _say(f"{added} article{'s' * (added != 1)} added from {len(report.feeds)} feeds.")
-    _echo_report(report)
-    if report.build_error:
-        ctx.exit(1)
+    fine = _echo_report(report)
+    if not fine or any(feed.status == "failed" for feed in report.feeds):
+        ctx.exit(POLL_SOME_FAILED)
 
 
 COMMANDS = [add_command, feeds_group]

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     newsdesk_min_confidence: float | None = None
     newsdesk_allow_private_urls: bool = False
     newsdesk_news_channel_id: int | None = None
+    newsdesk_feed_check_s: float = Field(default=60.0, ge=10, le=86400)
     newsdesk_fetch_timeout_s: float | None = Field(default=None, gt=0, le=300)
 
 

@@ -68,7 +68,7 @@ def test_backoff_doubles_with_each_failure_up_to_a_day(tmp_path: Path):
     for _ in range(8):
         store.record_failure(feed.feed_id, "boom")
         delays.append(store.find(str(feed.feed_id)).delay_s)
-    store.record_success(feed.feed_id, 0)
+    store.record_success(feed.feed_id)
     healed = store.find(str(feed.feed_id))
     store.close()
 

@@ -8,6 +8,8 @@ from dataclasses import replace
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest import is_public
 from tests.ingest.server import Page
@@ -174,3 +176,78 @@ def test_special_addresses_are_not_public(address):
 @pytest.mark.parametrize("address", [PUBLIC_IP, "8.8.8.8", "2606:4700:4700::1111"])
 def test_internet_addresses_are_public(address):
     assert is_public(ipaddress.ip_address(address))
+
+
+_SPECIAL_V4 = [
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    )
+]
+
+
+def _wrappings(v4: ipaddress.IPv4Address) -> dict[str, ipaddress.IPv6Address]:
+    """`v4` written in each IPv6 form that carries an IPv4 address."""
+    n = int(v4)
+    obfuscated = n ^ 0xFFFFFFFF
+    return {
+        "mapped": ipaddress.IPv6Address(f"::ffff:{v4}"),
+        "compatible": ipaddress.IPv6Address(n),
+        "translated": ipaddress.IPv6Address((0xFFFF << 32) | n),
+        "nat64": ipaddress.IPv6Address(f"64:ff9b::{v4}"),
+        "6to4": ipaddress.IPv6Address((0x2002 << 112) | (n << 80) | 1),
+        "teredo client": ipaddress.IPv6Address(
+            (0x20010000 << 96) | (int(ipaddress.IPv4Address("8.8.8.8")) << 64) | obfuscated
+        ),
+        "teredo server": ipaddress.IPv6Address((0x20010000 << 96) | (n << 64) | 0xF7F7F7F7),
+    }
+
+
+@st.composite
+def _special_v4(draw: st.DrawFn) -> ipaddress.IPv4Address:
+    network = draw(st.sampled_from(_SPECIAL_V4))
+    offset = draw(st.integers(0, network.num_addresses - 1))
+    return network[offset]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_special_v4())
+def test_a_special_ipv4_address_is_refused_in_every_ipv6_wrapping(address):
+    assert not is_public(address)
+    for form, wrapped in _wrappings(address).items():
+        assert not is_public(wrapped), f"{address} as {form}: {wrapped}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1).map(ipaddress.IPv4Address))
+def test_a_public_ipv4_address_passes_in_every_ipv6_wrapping(address):
+    if not address.is_global or address.is_multicast or address.is_reserved:
+        return  # the other test's ground
+    assert is_public(address)
+    for form, wrapped in _wrappings(address).items():
+        assert is_public(wrapped), f"{address} as {form}: {wrapped}"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "::7f00:1",
+        "64:ff9b::7f00:1",
+        "64:ff9b::a00:1",
+        "::ffff:0:7f00:1",
+        "2002:7f00:1::",
+        "fec0::1",
+    ],
+)
+def test_reserved_and_wrapped_ipv6_addresses_are_refused(address):
+    assert not is_public(ipaddress.ip_address(address))

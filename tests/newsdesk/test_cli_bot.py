@@ -139,3 +139,13 @@ def test_commands_have_help_with_an_example(use_settings, command):
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
     assert "Example: newsdesk" in result.output or "Example: DISCORD_TOKEN" in result.output
+
+
+def test_the_feed_check_interval_reaches_the_bot(tmp_path):
+    from newsdesk.cli_bot import bot_config
+
+    (tmp_path / ".env").write_text("NEWSDESK_FEED_CHECK_S=90\n")
+    settings = Settings(_env_file=tmp_path / ".env")
+
+    assert bot_config(settings).feed_check_s == 90
+    assert bot_config(Settings(_env_file=None)).feed_check_s == 60

@@ -147,3 +147,61 @@ def test_bad_feed_commands_are_one_clear_line(env, args, expected):
 
     assert result.exit_code == 1
     assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_feeds_poll_exit_status_tells_cron_what_happened(env, server, tmp_path):  # noqa: F811
+    from ingest.ingester import one_at_a_time
+
+    run(env, "feeds", "add", server.url("/atom.xml"))
+    good = run(env, "feeds", "poll")
+    run(env, "feeds", "add", server.url("/rss.xml"))
+    server.add("/rss.xml", Page(b"", status=500))
+    some_failed = run(env, "feeds", "poll", "--all")
+    with one_at_a_time(Path(env["NEWSDESK_DB"]), wait=False):
+        busy = run(env, "feeds", "poll", "--all")
+
+    assert good.exit_code == 0, good.output
+    assert some_failed.exit_code == 1 and "answered 500" in some_failed.stderr
+    assert busy.exit_code == 2
+    assert busy.stderr.strip().splitlines() == [
+        "Error: A feed poll is already running (or links are being added); this one was "
+        "skipped. Try again when it has finished."
+    ]
+
+
+def test_credentials_are_never_printed_and_long_links_are_shortened(env, server):  # noqa: F811
+    secret = server.url("/news/bridge.html").replace("://", "://alice:hunter2@")
+    long_link = server.url("/missing/" + "a" * 10_000 + ".html")
+
+    added = run(env, "add", secret)
+    failed = run(env, "add", long_link.replace("://", "://bob:pw9@"))
+
+    assert added.exit_code == 0 and "added: " in added.stdout
+    for secret_word in ("alice", "hunter2", "bob", "pw9"):
+        assert secret_word not in added.output + failed.output
+    (line,) = failed.stderr.strip().splitlines()
+    assert len(line) < 300 and "…" in line and "answered 404" in line
+    stored = " ".join(p.read_text("utf-8") for p in _articles(env))
+    assert "hunter2" not in stored
+
+
+def test_library_log_lines_go_to_the_log_file_not_the_terminal(env, server, tmp_path):  # noqa: F811
+    import os
+    import subprocess
+    import sys
+
+    server.add("/scripts.html", Page(b"<html><body><script>var a = 1;</script></body></html>"))
+    result = subprocess.run(
+        [sys.executable, "-m", "newsdesk", "add", server.url("/scripts.html")],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"failed: {server.url('/scripts.html')} has no article text; nothing was added."
+    ]
+    log_file = Path(env["NEWSDESK_DB"]).parent / "newsdesk.log"
+    assert "WARNING trafilatura" in log_file.read_text("utf-8")
