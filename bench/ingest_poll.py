@@ -20,6 +20,7 @@ Figures go to bench/results/ingest_poll.json.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import multiprocessing
 import os
@@ -129,9 +130,9 @@ def main() -> None:
         ingester = Ingester(config, lambda: embedder, resolver=_to_local)
         for f in range(args.feeds):
             ingester.store.add(f"http://feed{f}.bench.test:{port}/{f}/rss.xml", 1800)
-        first = ingester.poll()
+        first = asyncio.run(ingester.poll())
         second_started = time.perf_counter()
-        second = ingester.poll(all_feeds=True)
+        second = asyncio.run(ingester.poll(all_feeds=True))
         second_s = time.perf_counter() - second_started
         ingester.close()
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

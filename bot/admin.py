@@ -114,9 +114,8 @@ class AdminCog(commands.Cog):
         async with self._rebuilding:
             await interaction.response.defer(ephemeral=True, thinking=True)
             report = await asyncio.to_thread(rebuild)
-            answerer = self.services.answerer
-            await asyncio.to_thread(answerer.reload)
-            await send_ephemeral(interaction, report_text(report, answerer.index))
+            await self.services.index_swapped()
+            await send_ephemeral(interaction, report_text(report, self.services.answerer.index))
 
     @app_commands.command(name="stats", description="Questions asked, answered, latency, votes.")
     @app_commands.default_permissions(manage_guild=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -85,24 +86,32 @@ class QuestionService(Protocol):
 
 
 class NewsService(Protocol):
-    """Takes in links and feeds (blocking: call it through `asyncio.to_thread`)."""
+    """Takes in links and feeds: `add`, `poll` and `follow` are awaited on the bot's loop;
+    `feeds` and `unfollow` are database calls (blocking: call them through a thread)."""
 
-    def add(self, links: Sequence[str]) -> IngestReport: ...
+    async def add(self, links: Sequence[str]) -> IngestReport: ...
 
-    def poll(self, *, all_feeds: bool = False) -> IngestReport: ...
+    async def poll(self, *, all_feeds: bool = False) -> IngestReport: ...
 
     def feeds(self) -> list[Feed]: ...
 
-    def follow(self, url: str, every_s: int) -> FollowResult: ...
+    async def follow(self, url: str, every_s: int) -> FollowResult: ...
 
     def unfollow(self, key: str) -> Feed: ...
 
 
 @dataclass(frozen=True)
 class BotServices:
-    """The objects the bot calls into: all blocking, all called off the event loop."""
+    """The objects the bot calls into: blocking ones are called off the event loop; the news
+    service's coroutines are awaited on it."""
 
     answerer: QuestionService
     querylog: QueryLog
     reindex: Callable[[], BuildReport] | None = None
     news: NewsService | None = None
+
+    async def index_swapped(self) -> None:
+        """The one signal that a build of ours (a poll, /add, /reindex) swapped a new index
+        in: answers move to it now. Builds by other processes are noticed by the answerer
+        itself, on its next question after a short interval."""
+        await asyncio.to_thread(self.answerer.reload)

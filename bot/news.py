@@ -124,7 +124,7 @@ class NewsCog(commands.Cog):
 
         A poll already running in another process (a cron job) makes this round a skip."""
         try:
-            report = await asyncio.to_thread(self.news.poll)
+            report = await self.news.poll()
         except PollRunning:
             log.info("another feed poll is running; this round is skipped")
             return
@@ -134,7 +134,7 @@ class NewsCog(commands.Cog):
         if report.build_error:
             log.warning("index update after the poll failed: %s", report.build_error)
         if report.build is not None:
-            await asyncio.to_thread(self.services.answerer.reload)
+            await self.services.index_swapped()
         if report.added and self.config.news_channel_id:
             await self._announce(report.added)
 
@@ -157,9 +157,9 @@ class NewsCog(commands.Cog):
     async def add(self, interaction: discord.Interaction[Any], url: str) -> None:
         """Fetch the article, update the index, and say what was added or why not."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await asyncio.to_thread(self.news.add, [url])
+        report = await self.news.add([url])
         if report.build is not None:
-            await asyncio.to_thread(self.services.answerer.reload)
+            await self.services.index_swapped()
         await send_ephemeral(interaction, added_text(report))
 
     @feeds_group.command(name="list", description="The feeds I follow and how they are doing.")
@@ -180,7 +180,7 @@ class NewsCog(commands.Cog):
     ) -> None:
         """Check that the link is a feed and follow it."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        followed = await asyncio.to_thread(self.news.follow, url, every * 60)
+        followed = await self.news.follow(url, every * 60)
         feed = followed.feed
         if not followed.new:
             text = f"I already follow that feed as #{feed.feed_id}."

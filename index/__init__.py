@@ -28,7 +28,13 @@ if TYPE_CHECKING:
         iso_window,
         publication_date,
     )
-    from index.embedder import DEFAULT_MODEL_NAME, Embedder, SentenceEmbedder, default_model_path
+    from index.embedder import (
+        DEFAULT_MODEL_NAME,
+        Embedder,
+        SentenceEmbedder,
+        SharedEmbedder,
+        default_model_path,
+    )
     from index.errors import (
         ConfigError,
         CorpusFormatError,
@@ -99,6 +105,7 @@ _SOURCES = {
     "RawArticle": "index.loaders",
     "STOPWORDS": "index.lexical",
     "SentenceEmbedder": "index.embedder",
+    "SharedEmbedder": "index.embedder",
     "SkippedFile": "index.loaders",
     "Span": "index.chunking",
     "UnreadableQuestion": "index.errors",
@@ -163,6 +170,7 @@ __all__ = [
     "QuestionTooLong",
     "RawArticle",
     "SentenceEmbedder",
+    "SharedEmbedder",
     "SkippedFile",
     "Span",
     "UnreadableQuestion",

@@ -10,7 +10,7 @@ import os
 import resource
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,7 @@ import numpy as np
 from index.embedder import Embedder
 from index.errors import CorpusNotFound, IndexFormatError, IndexNotFound, NewsdeskError
 from index.lexical import LexicalIndex, average_length
-from index.loaders import RawArticle, SkippedFile, iter_corpus_files, load_file
+from index.loaders import RawArticle, SkippedFile, display_path, iter_corpus_files, load_file
 from index.pipeline import PreviousIndex, ProgressFn, StreamSettings, stream_articles
 from index.reader import index_precision
 from index.store import (
@@ -74,6 +74,9 @@ class BuildSummary:
     index_type: str
     notes: tuple[str, ...] = field(default=())
     peak_memory_bytes: int = 0  # the most resident memory of the building process
+    # Chunks of each article this build embedded or wrote, by article id (an update in place
+    # names only its new and changed articles; a full build names every article).
+    article_chunks: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def chunks_per_second(self) -> float:
@@ -243,11 +246,15 @@ def build_index(
     embedder: Embedder,
     options: BuildOptions | None = None,
     progress: ProgressFn | None = None,
+    *,
+    changed: Collection[Path] | None = None,
 ) -> BuildSummary:
     """Build or update the index at `index_dir` from the articles in `corpus_dir`.
 
     Unchanged articles keep their stored vectors; the new index is written beside the old
     one and swapped in at the end, so a build that dies leaves the old index serving.
+    `changed` names the only files that changed since the serving build (written, rewritten
+    or deleted): then only they are read, unless the change needs a full build.
 
     Raises:
         CorpusNotFound: the corpus folder is missing or holds no readable article.
@@ -258,8 +265,16 @@ def build_index(
         raise NewsdeskError(f"Chunk size must be 8 to {embedder.max_tokens - 2} tokens.")
     started = time.perf_counter()
     check_index_target(index_dir)  # before reading the corpus: a swapped --index fails fast
-    raws, skipped = _load_corpus(corpus_dir)
     try:
+        if changed is not None and not options.rebuild and _inside(corpus_dir, changed):
+            update = _load_paths(changed)
+            with _build_lock(index_dir):
+                summary = _update_in_place(
+                    *update, index_dir, embedder, options, progress, started, only=changed
+                )
+            if summary is not None:
+                return summary
+        raws, skipped = _load_corpus(corpus_dir)
         with _build_lock(index_dir):
             return _build_locked(raws, skipped, index_dir, embedder, options, progress, started)
     except OSError as exc:
@@ -318,7 +333,26 @@ def _build_locked(
         index_type=kind,
         notes=tuple(notes),
         peak_memory_bytes=peak_memory_bytes(),
+        article_chunks=counts.article_chunks,
     )
+
+
+def _inside(corpus_dir: Path, paths: Collection[Path]) -> bool:
+    """Whether every path is an article file the corpus scan would read."""
+    root = os.path.abspath(corpus_dir)
+    return all(
+        os.path.abspath(path).startswith(root + os.sep)
+        and not any(part.startswith(".") for part in path.parts)
+        and path.suffix.lower() in (".md", ".txt", ".html", ".htm", ".jsonl")
+        for path in paths
+    )
+
+
+def _load_paths(paths: Collection[Path]) -> tuple[list[RawArticle], list[SkippedFile]]:
+    """The articles of the files that still exist among `paths`."""
+    skipped: list[SkippedFile] = []
+    raws = [raw for path in paths if path.is_file() for raw in load_file(path, skipped)]
+    return raws, skipped
 
 
 def _update_in_place(
@@ -329,16 +363,21 @@ def _update_in_place(
     options: BuildOptions,
     progress: ProgressFn | None,
     started: float,
+    *,
+    only: Collection[Path] | None = None,
 ) -> BuildSummary | None:
     """Apply a small change to the serving index in place (see index.update); None when a
-    full build is needed."""
+    full build is needed. With `only`, `raws` are the articles of those files alone."""
     chunking = (options.chunk_tokens, options.overlap_tokens)
-    plan = plan_update(raws, index_dir, embedder, chunking)
+    paths = None if only is None else frozenset(display_path(path) for path in only)
+    plan = plan_update(raws, index_dir, embedder, chunking, only=paths)
     if plan is None:
         return None
     counts = plan.manifest["counts"]
-    if plan.changes_nothing and counts["skipped_files"] == len(skipped):
-        result = UpdateResult(0, 0, 0, counts["articles"], counts["chunks"], counts["sentences"], 0)
+    if plan.changes_nothing and counts["skipped_files"] == len(skipped) + plan.skipped_elsewhere:
+        result = UpdateResult(
+            0, 0, 0, counts["articles"], counts["chunks"], counts["sentences"], 0, {}
+        )
     else:
         work = _work_folder(index_dir)
         settings = StreamSettings(options.chunk_tokens, options.overlap_tokens, progress)
@@ -363,6 +402,7 @@ def _update_in_place(
         seconds=time.perf_counter() - started,
         index_type=str(plan.manifest["index_type"]),
         peak_memory_bytes=peak_memory_bytes(),
+        article_chunks=result.article_chunks,
     )
 
 

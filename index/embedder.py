@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,6 +40,38 @@ class Embedder(Protocol):
     def embed_with_spans(
         self, texts: Sequence[str], spans: Sequence[SpanList]
     ) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]: ...
+
+
+class SharedEmbedder:
+    """One model shared by a process's answers and index builds: calls take turns (a
+    tokenizer is not safe to use from two threads at once), so one copy of the weights
+    serves everyone. A question asked during a build waits for at most one batch."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.fingerprint = inner.fingerprint
+        self.precision = inner.precision
+        self.dim = inner.dim
+        self.max_tokens = inner.max_tokens
+        self._turn = threading.Lock()
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Token counts, as the model counts them."""
+        with self._turn:
+            return self.inner.count_tokens(texts)
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Unit-length vectors of `texts`."""
+        with self._turn:
+            return self.inner.embed(texts)
+
+    def embed_with_spans(
+        self, texts: Sequence[str], spans: Sequence[SpanList]
+    ) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]:
+        """Vectors of `texts` and of the spans within each."""
+        with self._turn:
+            return self.inner.embed_with_spans(texts, spans)
 
 
 def normalise(rows: NDArray[np.float32]) -> NDArray[np.float32]:

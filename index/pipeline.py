@@ -61,6 +61,7 @@ class StreamCounts:
     fresh_chunks: int = 0
     embedded_chunks: int = 0
     chunk_terms: list[list[str]] = field(default_factory=list)
+    article_chunks: dict[str, int] = field(default_factory=dict)  # chunks written, by article
 
     def expected_fresh_chunks(self) -> int:
         """Chunks to embed in all, extrapolated from the articles read so far."""
@@ -248,6 +249,7 @@ def stream_articles(
                 item.sentence_terms,
             )
             counts.chunk_terms.extend(item.terms)
+            counts.article_chunks[item.record.article_id] = len(item.chunks)
         window.clear()
         if settings.progress and counts.fresh_chunks:
             settings.progress("embedding", counts.embedded_chunks, counts.expected_fresh_chunks())

@@ -78,6 +78,7 @@ class UpdatePlan:
     moved: list[tuple[int, str]]  # unchanged articles now read from another file
     unchanged: int
     replacing: frozenset[str]  # ids of the fresh articles that replace stored ones
+    skipped_elsewhere: int = 0  # files skipped before, not read again (an update of some paths)
 
     @property
     def changes_nothing(self) -> bool:
@@ -86,12 +87,22 @@ class UpdatePlan:
 
 
 def plan_update(
-    raws: list[RawArticle], index_dir: Path, embedder: Embedder, chunking: tuple[int, int]
+    raws: list[RawArticle],
+    index_dir: Path,
+    embedder: Embedder,
+    chunking: tuple[int, int],
+    *,
+    only: frozenset[str] | None = None,
 ) -> UpdatePlan | None:
     """How to bring the index at `index_dir` up to `raws` in place, or None when it can't be.
 
-    None means a full build: no index, one of another model, encoder or chunking, or one
-    from before updates in place (no BM25 mean length recorded).
+    With `only` (the paths of the files that changed), `raws` are the articles of those files
+    and every stored article from another file stays as it is; an article whose file is among
+    `only` but not in `raws` is removed.
+
+    None means a full build: no index, one of another model, encoder or chunking, one from
+    before updates in place (no BM25 mean length recorded), or (with `only`) an article id
+    that a changed file shares with an unchanged one.
     """
     serving = index_dir.resolve()
     try:
@@ -120,6 +131,13 @@ def plan_update(
     except sqlite3.Error:
         return None
     fresh, moved, unchanged = [], [], 0
+    if only is not None:
+        elsewhere = {k for k, (_, _, path) in stored.items() if path not in only}
+        if any(
+            raw.article_id in elsewhere and stored[raw.article_id][2] != raw.path for raw in raws
+        ):
+            return None
+        unchanged = len(elsewhere - {raw.article_id for raw in raws})
     for raw in raws:
         digest = content_hash(raw, *chunking)
         old = stored.get(raw.article_id)
@@ -130,10 +148,23 @@ def plan_update(
             continue
         fresh.append((raw, digest))
     kept = {raw.article_id for raw in raws}
+    if only is not None:
+        kept |= {k for k, (_, _, path) in stored.items() if path not in only}
     removed = [idx for article_id, (idx, digest, _) in stored.items() if article_id not in kept]
     removed += [stored[raw.article_id][0] for raw, _ in fresh if raw.article_id in stored]
     replacing = frozenset(raw.article_id for raw, _ in fresh if raw.article_id in stored)
-    return UpdatePlan(serving, manifest, fresh, sorted(removed), gone, moved, unchanged, replacing)
+    skipped_before = int(manifest["counts"].get("skipped_files", 0)) if only is not None else 0
+    return UpdatePlan(
+        serving,
+        manifest,
+        fresh,
+        sorted(removed),
+        gone,
+        moved,
+        unchanged,
+        replacing,
+        skipped_before,
+    )
 
 
 def part_sizes(folder: Path) -> dict[str, int]:
@@ -176,6 +207,7 @@ class UpdateResult:
     chunks: int
     sentences: int
     embedded_chunks: int
+    article_chunks: dict[str, int]  # chunks written, by article, for the new and changed ones
 
 
 def apply_update(
@@ -233,7 +265,7 @@ def apply_update(
         "articles": live_articles,
         "chunks": counts["chunks"] - removed_chunks,
         "sentences": counts["sentences"] - removed_sentences,
-        "skipped_files": len(skipped),
+        "skipped_files": len(skipped) + plan.skipped_elsewhere,
     }
     manifest["built_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     manifest["build_seconds"] = round(time.perf_counter() - started, 3)
@@ -247,6 +279,7 @@ def apply_update(
         chunks=manifest["counts"]["chunks"],
         sentences=manifest["counts"]["sentences"],
         embedded_chunks=embedded,
+        article_chunks={item.record.article_id: len(item.chunks) for item in items},
     )
 
 

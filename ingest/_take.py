@@ -56,6 +56,10 @@ class Run:
         """Run blocking `func` off the event loop, timed under `step`."""
         return await self.timed(step, asyncio.to_thread(func, *args))
 
+    async def store_call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:  # noqa: ANN401
+        """A feeds-table call, off the event loop (it may wait on another process's write)."""
+        return await asyncio.to_thread(func, *args, **kwargs)
+
     async def catalog(self) -> Catalog:
         """What the corpus holds, scanned once per call when first needed."""
         async with self._catalog_lock:
@@ -104,7 +108,7 @@ async def take_link(
         run.seconds["fetch"] += fetched.seconds  # time on the wire, not the wait for a turn
         found = await _read_hostile(run, extract_article, fetched)
     except FetchError as exc:
-        run.store.record_link(link, feed_id, "failed", error=str(exc))
+        await run.store_call(run.store.record_link, link, feed_id, "failed", error=str(exc))
         return LinkResult(link, "failed", reason=str(exc), feed_id=feed_id)
     where = httpx.URL(fetched.url)
     host = where.host
@@ -132,13 +136,17 @@ async def take_link(
     duplicate = catalog.find([article.url, fetched.url, link], article.text)
     if duplicate is not None:
         path, what = duplicate
-        run.store.record_link(link, feed_id, "duplicate", path=str(path), url=article.url)
+        await run.store_call(
+            run.store.record_link, link, feed_id, "duplicate", path=str(path), url=article.url
+        )
         reason = f"already in the corpus as {path} (same {what}); not added again"
         return replace(result, status="duplicate", reason=reason, path=str(path))
     path = article_path(run.corpus_dir, article, host)
     catalog.reserve(path, article.text, [article.url, fetched.url, link])
     # Recorded before the file is written: a kill in between is seen and redone next time.
-    run.store.record_link(link, feed_id, "added", path=str(path), url=article.url, indexed=0)
+    await run.store_call(
+        run.store.record_link, link, feed_id, "added", path=str(path), url=article.url, indexed=0
+    )
     await run.in_thread("write", write_article, path, article)
     return replace(result, path=str(path))
 
@@ -162,13 +170,13 @@ async def poll_feed(run: Run, feed: Feed) -> tuple[FeedResult, list[LinkResult]]
         )
         run.seconds["fetch"] += fetched.seconds
         if fetched.not_modified:
-            run.store.record_success(feed.feed_id)
+            await run.store_call(run.store.record_success, feed.feed_id)
             return FeedResult(feed.feed_id, feed.name, "unchanged"), []
         parsed = await _read_hostile(run, parse_feed, fetched)
     except FetchError as exc:
-        run.store.record_failure(feed.feed_id, str(exc))
+        await run.store_call(run.store.record_failure, feed.feed_id, str(exc))
         return FeedResult(feed.feed_id, feed.name, "failed", error=str(exc)), []
-    known = run.store.links(feed.feed_id)
+    known = await run.store_call(run.store.links, feed.feed_id)
     todo = [e for e in parsed.entries if wanted(known.get(e.link), run.max_link_tries)]
     later = max(0, len(todo) - run.max_new_per_feed)
     todo = todo[: run.max_new_per_feed]
@@ -186,7 +194,9 @@ async def poll_feed(run: Run, feed: Feed) -> tuple[FeedResult, list[LinkResult]]
             "last_modified": fetched.last_modified,
         }
     )
-    run.store.record_success(feed.feed_id, title=parsed.title or feed.title, **validators)
+    await run.store_call(
+        run.store.record_success, feed.feed_id, title=parsed.title or feed.title, **validators
+    )
     result = FeedResult(
         feed.feed_id, parsed.title or feed.name, "ok", entries=parsed.total, notes=tuple(notes)
     )

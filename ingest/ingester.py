@@ -7,14 +7,14 @@ import fcntl
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
 
-from index import BuildOptions, Embedder, NewsdeskError, article_chunk_counts, build_index
+from index import BuildOptions, Embedder, NewsdeskError, build_index
 from ingest._take import FEED_ACCEPT, Run, poll_feed, take_link
 from ingest.corpus import normalize_url
 from ingest.errors import PollRunning
@@ -75,9 +75,11 @@ class FollowResult:
 
 
 class Ingester:
-    """Takes in links and feeds; one call at a time (calls from other threads wait their turn).
+    """Takes in links and feeds; one call at a time in a process (later calls wait their
+    turn) and, through a lock beside the database, one poll at a time across processes.
 
-    Every method blocks: the bot calls them through `asyncio.to_thread`.
+    `add`, `poll` and `follow` are coroutines: the bot awaits them on its own event loop, and
+    their blocking parts (files, the database, the index build) run in worker threads.
     """
 
     def __init__(
@@ -89,11 +91,10 @@ class Ingester:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.config = config
-        self._embedder_factory = embedder
-        self._embedder: Embedder | None = None
+        self._embedder = embedder  # called when there is something to index (it may be shared)
         self._resolver = resolver
         self._transport = transport
-        self._lock = threading.Lock()
+        self._turn = threading.Lock()  # a thread lock: calls may come from several event loops
         self.store = FeedStore(config.db_path)
 
     def close(self) -> None:
@@ -108,55 +109,41 @@ class Ingester:
             transport=self._transport,
         )
 
-    def _run(self, fetcher: Fetcher) -> Run:
-        config = self.config
-        return Run(
-            fetcher,
-            self.store,
-            config.corpus_dir,
-            max_new_per_feed=config.max_new_per_feed,
-            max_link_tries=config.max_link_tries,
-        )
-
     # -- feeds ---------------------------------------------------------------------------
 
     def feeds(self) -> list[Feed]:
-        """Every followed feed."""
+        """Every followed feed (blocking: a database read)."""
         return self.store.feeds()
 
-    def follow(self, url: str, every_s: int) -> FollowResult:
+    async def follow(self, url: str, every_s: int) -> FollowResult:
         """Follow a feed after checking that it is one (its entries come with the next poll).
 
         Raises:
             FetchError: the link is refused, unreachable, or not an RSS or Atom feed.
         """
         link = str(parse_link(url))
-
-        async def fetch() -> int:
-            async with self._fetcher() as fetcher:
-                parsed = parse_feed(await fetcher.get(link, accept=FEED_ACCEPT))
-                return parsed.total
-
-        with self._lock:
-            entries = asyncio.run(fetch())
-            feed, new = self.store.add(link, every_s)
-        return FollowResult(feed, new, entries)
+        async with self._fetcher() as fetcher:
+            fetched = await fetcher.get(link, accept=FEED_ACCEPT)
+        parsed = await asyncio.to_thread(parse_feed, fetched)
+        feed, new = await asyncio.to_thread(self.store.add, link, every_s)
+        return FollowResult(feed, new, parsed.total)
 
     def unfollow(self, key: str) -> Feed:
-        """Stop following the feed with this id or URL; its articles stay in the corpus.
+        """Stop following the feed with this id or URL; its articles stay in the corpus
+        (blocking: a database write).
 
         Raises:
             FeedNotFound: no such feed.
         """
-        with self._lock:
-            feed = self.store.find(key)
-            self.store.remove(feed.feed_id)
+        feed = self.store.find(key)
+        self.store.remove(feed.feed_id)
         return feed
 
     # -- taking in -----------------------------------------------------------------------
 
-    def add(self, links: Sequence[str]) -> IngestReport:
-        """Fetch each link into the corpus, then update the index once."""
+    async def add(self, links: Sequence[str]) -> IngestReport:
+        """Fetch each link into the corpus, then update the index once (a running poll is
+        waited for)."""
 
         async def work(run: Run) -> IngestReport:
             clean = [strip_userinfo(link) for link in links]  # credentials are never kept
@@ -165,9 +152,9 @@ class Ingester:
             results = await asyncio.gather(*(take_link(run, link) for link in unique))
             return IngestReport(links=tuple(results))
 
-        return self._take_in(work, wait=True)
+        return await self._take_in(work, wait=True)
 
-    def poll(self, *, all_feeds: bool = False) -> IngestReport:
+    async def poll(self, *, all_feeds: bool = False) -> IngestReport:
         """Poll the feeds that are due (or all), take in their new entries, update the index once.
 
         Feeds fail one by one: an error is kept in the feed's row and the others go on.
@@ -178,38 +165,42 @@ class Ingester:
 
         async def work(run: Run) -> IngestReport:
             now = time.time()
-            feeds = [f for f in self.store.feeds() if all_feeds or f.is_due(now)]
-            polled = await asyncio.gather(*(poll_feed(run, feed) for feed in feeds))
+            feeds = await asyncio.to_thread(self.store.feeds)
+            due = [f for f in feeds if all_feeds or f.is_due(now)]
+            polled = await asyncio.gather(*(poll_feed(run, feed) for feed in due))
             links = tuple(link for _, results in polled for link in results)
             return IngestReport(links=links, feeds=tuple(result for result, _ in polled))
 
-        return self._take_in(work, wait=False)
+        return await self._take_in(work, wait=False)
 
-    def _take_in(
+    async def _take_in(
         self, work: Callable[[Run], Awaitable[IngestReport]], *, wait: bool
     ) -> IngestReport:
-        with self._lock, one_at_a_time(self.config.db_path, wait=wait):
+        async with _held(self._turn), _across_processes(self.config.db_path, wait=wait):
             started = time.perf_counter()
-
-            async def go() -> tuple[IngestReport, dict[str, float]]:
-                async with self._fetcher() as fetcher:
-                    run = self._run(fetcher)
-                    return await work(run), run.seconds
-
-            report, seconds = asyncio.run(go())
+            async with self._fetcher() as fetcher:
+                run = Run(
+                    fetcher,
+                    self.store,
+                    self.config.corpus_dir,
+                    max_new_per_feed=self.config.max_new_per_feed,
+                    max_link_tries=self.config.max_link_tries,
+                )
+                report = await work(run)
             built = time.perf_counter()
-            report = self._build(report)
+            report = await asyncio.to_thread(self._build, report)
             timings = Timings(
-                fetch_s=seconds["fetch"],
-                extract_s=seconds["extract"],
-                write_s=seconds["write"],
+                fetch_s=run.seconds["fetch"],
+                extract_s=run.seconds["extract"],
+                write_s=run.seconds["write"],
                 build_s=time.perf_counter() - built,
                 wall_s=time.perf_counter() - started,
             )
             return replace(report, timings=timings)
 
     def _build(self, report: IngestReport) -> IngestReport:
-        """One incremental build when something was written now or left unindexed before."""
+        """One incremental build of the files written now or left unindexed before (a call
+        killed midway): only those files are read, not the whole corpus."""
         pending = self.store.pending()
         unwritten = [p for p in pending if not Path(p).exists()]
         if unwritten:  # a call killed between noting a file and writing it: fetch it again
@@ -217,20 +208,19 @@ class Ingester:
             pending = [p for p in pending if p not in set(unwritten)]
         if not pending:
             return report
-        if self._embedder is None:
-            self._embedder = self._embedder_factory()
         try:
             summary = build_index(
                 self.config.corpus_dir,
                 self.config.index_dir,
-                self._embedder,
+                self._embedder(),
                 self.config.build_options,
+                changed=[Path(p) for p in pending],
             )
-            counts = article_chunk_counts(self.config.index_dir)
         except NewsdeskError as exc:
             log.warning("index update failed: %s", exc)
             return replace(report, build_error=str(exc))
         self.store.mark_indexed(pending)
+        counts = summary.article_chunks
         links = tuple(
             replace(link, chunks=counts.get(Path(link.path).stem, 0))
             if link.added and link.path
@@ -238,3 +228,36 @@ class Ingester:
             for link in report.links
         )
         return replace(report, links=links, build=summary)
+
+
+_WAIT_STEP_S = 0.05
+
+
+@asynccontextmanager
+async def _held(lock: threading.Lock) -> AsyncIterator[None]:
+    """A thread lock taken without blocking the event loop (and safe to cancel meanwhile)."""
+    while not lock.acquire(blocking=False):
+        await asyncio.sleep(_WAIT_STEP_S)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@asynccontextmanager
+async def _across_processes(db_path: Path, *, wait: bool) -> AsyncIterator[None]:
+    """`one_at_a_time` for a coroutine: with `wait`, tried again until the other call ends."""
+    while True:
+        held = one_at_a_time(db_path, wait=False)
+        try:
+            held.__enter__()
+        except PollRunning:
+            if not wait:
+                raise
+            await asyncio.sleep(4 * _WAIT_STEP_S)
+            continue
+        break
+    try:
+        yield
+    finally:
+        held.__exit__(None, None, None)

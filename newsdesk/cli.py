@@ -5,49 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import click
 
 from index import NewsdeskError
+from newsdesk.commands import friendly_errors, settings_from
 from newsdesk.settings import Settings, load_settings
 from newsdesk.terminal import shown
-
-if TYPE_CHECKING:
-    from index import Embedder
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn a `NewsdeskError` into one clear line on stderr and a non-zero exit."""
-
-    @wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except NewsdeskError as exc:
-            raise click.ClickException(shown(str(exc))) from exc
-
-    return wrapper
-
-
-def settings_from(ctx: click.Context) -> Settings:
-    """The settings loaded once by the top-level command."""
-    settings = ctx.find_root().obj
-    assert isinstance(settings, Settings)
-    return settings
-
-
-def open_embedder(settings: Settings) -> Embedder:
-    """The configured embedding model (imported here so `--help` stays instant)."""
-    from newsdesk.wiring import open_encoder
-
-    return open_encoder(settings)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

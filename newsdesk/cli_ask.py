@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from index import EmptyQuestion, QuestionTooLong, UnreadableQuestion
-from newsdesk.cli import friendly_errors, settings_from
+from newsdesk.commands import friendly_errors, settings_from
 from newsdesk.terminal import json_line, shown
 from retrieval import NO_ANSWER, Answer, Quote, Source, relative_dates, spell_date
 

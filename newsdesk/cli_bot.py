@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsdesk.cli import friendly_errors, settings_from
+from newsdesk.commands import friendly_errors, settings_from
 from newsdesk.settings import Settings
 
 if TYPE_CHECKING:
     from bot import BotConfig, BuildReport
-    from index import BuildSummary
+    from index import BuildSummary, Embedder
 
 MISSING_TOKEN = (
     "error: DISCORD_TOKEN is not set; put the bot token in .env or the environment "
@@ -37,13 +37,13 @@ def bot_config(settings: Settings) -> BotConfig:
     )
 
 
-def make_reindex(settings: Settings) -> Callable[[], BuildReport]:
-    """A blocking rebuild for /reindex (it loads its own model: never share one across threads)."""
+def make_reindex(settings: Settings, embedder: Embedder) -> Callable[[], BuildReport]:
+    """A blocking rebuild for /reindex, with the process's one encoder (`SharedEmbedder`)."""
 
     def reindex() -> BuildReport:
         from newsdesk.building import run_build
 
-        return build_report(run_build(settings, show_progress=False))
+        return build_report(run_build(settings, show_progress=False, embedder=embedder))
 
     return reindex
 
@@ -65,7 +65,7 @@ def build_report(summary: BuildSummary) -> BuildReport:
     )
 
 
-def _ensure_index(settings: Settings) -> None:
+def _ensure_index(settings: Settings, embedder: Embedder) -> None:
     """Build the index first when there is none yet."""
     from index import IndexNotFound, read_manifest
     from newsdesk.building import run_build
@@ -74,7 +74,7 @@ def _ensure_index(settings: Settings) -> None:
         read_manifest(settings.newsdesk_index_dir)
     except IndexNotFound:
         click.echo(f"No index at {settings.newsdesk_index_dir} yet; building it first.", err=True)
-        summary = run_build(settings)
+        summary = run_build(settings, embedder=embedder)
         click.echo(f"Indexed {summary.articles} articles.", err=True)
 
 
@@ -92,18 +92,23 @@ def bot_command(ctx: click.Context) -> None:
         click.echo(MISSING_TOKEN, err=True)
         ctx.exit(2)
     from bot import BotServices, run_bot
+    from index import SharedEmbedder
     from newsdesk.ingesting import make_ingester
-    from newsdesk.wiring import make_answerer, make_query_log
+    from newsdesk.wiring import make_answerer, make_query_log, open_encoder
 
     for name in ("bot", "discord"):
         if logging.getLogger(name).getEffectiveLevel() > logging.INFO:
             logging.getLogger(name).setLevel(logging.INFO)
-    _ensure_index(settings)
-    answerer = make_answerer(settings)
+    encoder = SharedEmbedder(open_encoder(settings))  # one model for answers and builds
+    _ensure_index(settings, encoder)
+    answerer = make_answerer(settings, embedder=encoder)
     querylog = make_query_log(settings)
-    news = make_ingester(settings)
+    news = make_ingester(settings, embedder=encoder)
     services = BotServices(
-        answerer=answerer, querylog=querylog, reindex=make_reindex(settings), news=news
+        answerer=answerer,
+        querylog=querylog,
+        reindex=make_reindex(settings, encoder),
+        news=news,
     )
     click.echo(f"Starting the bot over {answerer.index.n_articles:,} articles.", err=True)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from contextlib import closing
 from dataclasses import asdict
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsdesk.cli import friendly_errors, settings_from
+from newsdesk.commands import friendly_errors, settings_from
 from newsdesk.terminal import json_line, shown
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def add_command(ctx: click.Context, urls: tuple[str, ...]) -> None:
     from newsdesk.ingesting import make_ingester
 
     with closing(make_ingester(settings_from(ctx))) as ingester:
-        report = ingester.add(list(urls))
+        report = asyncio.run(ingester.add(list(urls)))
     if not _echo_report(report):
         ctx.exit(1)
 
@@ -111,7 +112,7 @@ def feeds_add(ctx: click.Context, url: str, every: str) -> None:
 
     every_s = parse_every(every)
     with closing(make_ingester(settings_from(ctx))) as ingester:
-        followed = ingester.follow(url, every_s)
+        followed = asyncio.run(ingester.follow(url, every_s))
     feed = followed.feed
     if not followed.new:
         _say(f"Already following {feed.url} as #{feed.feed_id}.")
@@ -205,7 +206,7 @@ def feeds_poll(ctx: click.Context, all_feeds: bool) -> None:
 
     try:
         with closing(make_ingester(settings_from(ctx))) as ingester:
-            report = ingester.poll(all_feeds=all_feeds)
+            report = asyncio.run(ingester.poll(all_feeds=all_feeds))
     except NewsdeskError as exc:
         _say(f"Error: {exc}", err=True)
         ctx.exit(POLL_NOT_RUN)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from newsdesk.cli import friendly_errors, settings_from
+from newsdesk.commands import friendly_errors, settings_from
 from newsdesk.terminal import json_line, shown
 
 if TYPE_CHECKING:

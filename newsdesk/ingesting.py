@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from index import Embedder
 from ingest import FetchLimits, IngestConfig, Ingester
 from newsdesk.building import build_options
 from newsdesk.settings import Settings
@@ -26,8 +27,16 @@ def ingest_config(settings: Settings) -> IngestConfig:
     )
 
 
-def make_ingester(settings: Settings) -> Ingester:
-    """An `Ingester` that loads its own model the first time it has something to index."""
-    from newsdesk.cli import open_embedder
+def make_ingester(settings: Settings, *, embedder: Embedder | None = None) -> Ingester:
+    """An `Ingester` that indexes with `embedder` (the process's one encoder, shared with
+    answering), or with its own, loaded the first time it has something to index."""
+    from newsdesk.wiring import open_encoder
 
-    return Ingester(ingest_config(settings), lambda: open_embedder(settings))
+    loaded: list[Embedder] = [embedder] if embedder is not None else []
+
+    def encoder() -> Embedder:
+        if not loaded:
+            loaded.append(open_encoder(settings))
+        return loaded[0]
+
+    return Ingester(ingest_config(settings), encoder)

@@ -41,8 +41,10 @@ def open_encoder(settings: Settings) -> Embedder:
     )
 
 
-def make_answerer(settings: Settings, index_dir: Path | None = None) -> Answerer:
-    """An `Answerer` over the configured index and model.
+def make_answerer(
+    settings: Settings, index_dir: Path | None = None, *, embedder: Embedder | None = None
+) -> Answerer:
+    """An `Answerer` over the configured index, with `embedder` (or the configured model).
 
     Raises:
         IndexNotFound, IndexFormatError, ModelNotFound: with a message saying what to do.
@@ -51,7 +53,7 @@ def make_answerer(settings: Settings, index_dir: Path | None = None) -> Answerer
 
     folder = index_dir or settings.newsdesk_index_dir
     read_manifest(folder)  # fail fast, before the model loads, when there is no index
-    return Answerer(folder, open_encoder(settings), retrieval_config(settings))
+    return Answerer(folder, embedder or open_encoder(settings), retrieval_config(settings))
 
 
 def make_query_log(settings: Settings, *, readonly: bool = False) -> QueryLog:

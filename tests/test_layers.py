@@ -178,18 +178,7 @@ def test_allowed_import_is_not_reported(package, source):
     assert violations(source, package, f"{package}.example") == []
 
 
-@pytest.mark.parametrize(
-    "package",
-    [
-        pytest.param(
-            package,
-            marks=pytest.mark.xfail(strict=True, reason="newsdesk/ cycle is being removed"),
-        )
-        if package == "newsdesk"
-        else package
-        for package in PACKAGES
-    ],
-)
+@pytest.mark.parametrize("package", PACKAGES)
 def test_no_import_cycle_inside_a_package(package):
     assert import_cycles(package_sources(package)) == []
 

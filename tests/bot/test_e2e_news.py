@@ -176,8 +176,8 @@ async def test_background_poll_swaps_the_index_while_questions_are_answered(
 ):
     answerer, ingester = await news_bot(feed_check_s=0.3, news_channel_id=CHANNEL_ID)
     first_version = answerer.index.version
-    await asyncio.to_thread(ingester.follow, server.url("/rss.xml"), 1800)
-    await asyncio.to_thread(ingester.follow, server.url("/atom.xml"), 1800)
+    for feed in ("/rss.xml", "/atom.xml"):  # both at once: no poll can come in between
+        ingester.store.add(server.url(feed), 1800)
     channel_post = rf"/channels/{CHANNEL_ID}/messages"
 
     tokens = []

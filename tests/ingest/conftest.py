@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -94,16 +95,40 @@ def desk(tmp_path: Path) -> IngestConfig:
     )
 
 
-MakeIngester = Callable[..., Ingester]
+class Desk:
+    """An `Ingester` driven from plain test code: each coroutine run to its end."""
+
+    def __init__(self, ingester: Ingester) -> None:
+        self.ingester = ingester
+        self.config = ingester.config
+        self.store = ingester.store
+
+    def add(self, links):
+        return asyncio.run(self.ingester.add(links))
+
+    def poll(self, **kwargs):
+        return asyncio.run(self.ingester.poll(**kwargs))
+
+    def follow(self, url: str, every_s: int):
+        return asyncio.run(self.ingester.follow(url, every_s))
+
+    def feeds(self):
+        return self.ingester.feeds()
+
+    def close(self) -> None:
+        self.ingester.close()
+
+
+MakeIngester = Callable[..., Desk]
 
 
 @pytest.fixture
 def make_ingester(desk: IngestConfig) -> Iterator[MakeIngester]:
     """Ingesters over the desk (the fake embedder unless one is given); closed at the end."""
-    made: list[Ingester] = []
+    made: list[Desk] = []
 
-    def make(config: IngestConfig | None = None, embedder=None, **kwargs) -> Ingester:
-        ingester = Ingester(config or desk, embedder or FakeEmbedder, **kwargs)
+    def make(config: IngestConfig | None = None, embedder=None, **kwargs) -> Desk:
+        ingester = Desk(Ingester(config or desk, embedder or FakeEmbedder, **kwargs))
         made.append(ingester)
         return ingester
 

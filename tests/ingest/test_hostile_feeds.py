@@ -3,6 +3,7 @@ credentials in links, two polls at once, polls killed midway."""
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def test_a_canonical_link_is_taken_only_on_the_pages_own_site(server, desk, cano
     link = f"http://www.valley-courier.co.uk:{server.port}/bridge.html"
     ingester = Ingester(desk, FakeEmbedder, resolver=resolver)
     try:
-        (result,) = ingester.add([link]).links
+        (result,) = asyncio.run(ingester.add([link])).links
     finally:
         ingester.close()
 
@@ -160,7 +161,7 @@ def _poll_in_a_process(config, barrier, results) -> None:
     ingester = Ingester(config, FakeEmbedder)
     barrier.wait()
     try:
-        results.put(f"added {len(ingester.poll().added)}")
+        results.put(f"added {len(asyncio.run(ingester.poll()).added)}")
     except PollRunning as exc:
         results.put(str(exc))
     finally:

@@ -149,3 +149,33 @@ def test_the_feed_check_interval_reaches_the_bot(tmp_path):
 
     assert bot_config(settings).feed_check_s == 90
     assert bot_config(Settings(_env_file=None)).feed_check_s == 60
+
+
+def test_one_encoder_serves_answers_feed_polls_and_reindex(
+    use_settings, fake_run_bot, tiny_corpus, tmp_path, monkeypatch
+):
+    loaded: list[FakeEmbedder] = []
+
+    def load(*args, **kwargs):
+        loaded.append(FakeEmbedder())
+        return loaded[-1]
+
+    monkeypatch.setattr("newsdesk.wiring.open_encoder", load)
+    monkeypatch.setattr("newsdesk.building.open_encoder", load)
+    use_settings(
+        discord_token=SECRET,
+        newsdesk_corpus_dir=tiny_corpus,
+        newsdesk_index_dir=tmp_path / "index",
+        newsdesk_db=tmp_path / "log.db",
+    )
+    CliRunner().invoke(cli, ["bot"])
+    [(_, services, _)] = fake_run_bot
+    before = len(loaded)
+    (tiny_corpus / "extra.txt").write_text("The harbour reopened on Friday after repairs.\n")
+
+    services.reindex()
+    build_encoder = services.news._embedder()
+
+    assert len(loaded) == before == 1, "the first build, answers, polls and /reindex share one"
+    assert services.answerer.embedder.inner is loaded[-1]
+    assert build_encoder is services.answerer.embedder
