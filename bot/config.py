@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.further import FurtherQuotes
 from ingest import Feed, FollowResult, IngestReport
 from retrieval import Answer, QueryLog
 
@@ -80,7 +82,9 @@ class QuestionService(Protocol):
     @property
     def index(self) -> IndexInfo: ...
 
-    def ask(self, question: str, *, k: int | None = None) -> Answer: ...
+    def ask(
+        self, question: str, *, k: int | None = None, as_of: dt.date | None = None
+    ) -> Answer: ...
 
     def reload(self, *, force: bool = False) -> bool: ...
 
@@ -109,6 +113,7 @@ class BotServices:
     querylog: QueryLog
     reindex: Callable[[], BuildReport] | None = None
     news: NewsService | None = None
+    further: FurtherQuotes = field(default_factory=FurtherQuotes)  # behind "More sources"
 
     async def index_swapped(self) -> None:
         """The one signal that a build of ours (a poll, /add, /reindex) swapped a new index

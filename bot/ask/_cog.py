@@ -37,6 +37,7 @@ class AskCog(commands.Cog):
         self.config = config
         self.services = services
         self.cooldown = Cooldown(config.cooldown_s)
+        self._keeping: set[asyncio.Task[None]] = set()
 
     @app_commands.command(name="ask", description="Ask a question about the news articles.")
     @app_commands.describe(question="Your question, e.g. When was Blinken's trip cancelled?")
@@ -122,7 +123,26 @@ class AskCog(commands.Cog):
             channel_id=channel_id,
             user_id=user_id,
         )
+        if answer.answered and query_id is not None:
+            task = asyncio.create_task(self._keep_further(answer, query_id))
+            self._keeping.add(task)
+            task.add_done_callback(self._keeping.discard)
         return answer, query_id
+
+    async def _keep_further(self, answer: Answer, query_id: int) -> None:
+        """Find the passages beyond the answer's on the same index and as-of, after the reply,
+        for "More sources"; a new index swapped in meanwhile leaves nothing kept."""
+        answerer = self.services.answerer
+        try:
+            more = await asyncio.to_thread(
+                answerer.ask, answer.question, k=self.config.more_k, as_of=answer.as_of
+            )
+        except NewsdeskError:
+            return
+        if more.index_version == answer.index_version:
+            shown = {quote.text for quote in answer.quotes}
+            extra = [q for q in more.quotes if q.text not in shown] if more.answered else []
+            self.services.further.keep(query_id, extra)
 
     async def deliver(self, message: discord.Message, answer: Answer, query_id: int | None) -> None:
         """Reply to the question, or answer in a new thread from it when so configured."""

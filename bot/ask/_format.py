@@ -169,15 +169,18 @@ def answer_embed(answer: Answer) -> discord.Embed:
     return within_limits(embed)
 
 
-def more_sources_embed(question: str, quotes: Sequence[Quote]) -> discord.Embed:
-    """The ephemeral list of further quotes behind "More sources"."""
+def more_sources_embed(
+    question: str, quotes: Sequence[Quote], *, note: str | None = None
+) -> discord.Embed:
+    """The ephemeral list of further quotes behind "More sources" (with a note, if any)."""
     if not quotes:
         return discord.Embed(
             title="More sources",
             description="There are no further passages on this question.",
             colour=MORE_COLOUR,
         )
-    embed = discord.Embed(title="More sources", description=fit(question, 300), colour=MORE_COLOUR)
+    head = f"{fit(question, 300)}\n*{note}*" if note else fit(question, 300)
+    embed = discord.Embed(title="More sources", description=head, colour=MORE_COLOUR)
     for number, quote in enumerate(quotes[: FIELDS_LIMIT - 1], start=1):
         value = quote_block(quote, _FIELD_QUOTE_LIMIT)
         embed.add_field(name=f"{number}.", value=value, inline=False)

@@ -24,6 +24,12 @@ class _Host(Protocol):
     services: BotServices
 
 
+_NEWER_INDEX = (
+    "The articles have been updated since this answer: these passages come from them as they "
+    "are now."
+)
+
+
 def _host(interaction: discord.Interaction[Any]) -> _Host:
     client: _Host = interaction.client
     return client
@@ -107,11 +113,20 @@ class MoreSourcesButton(
         if logged is None:
             await send_ephemeral(interaction, _GONE)
             return
-        answer = await asyncio.to_thread(services.answerer.ask, logged.question, k=config.more_k)
-        shown = set(logged.quote_texts)
-        extra = [q for q in answer.quotes if q.text not in shown] if answer.answered else []
+        note = None
+        extra = services.further.get(self.query_id)
+        if extra is None:  # not kept (a restart since): asked again, on the index of now
+            answer = await asyncio.to_thread(
+                services.answerer.ask, logged.question, k=config.more_k
+            )
+            shown = set(logged.quote_texts)
+            extra = (
+                tuple(q for q in answer.quotes if q.text not in shown) if answer.answered else ()
+            )
+            if answer.index_version != logged.index_version:
+                note = _NEWER_INDEX
         await interaction.followup.send(
-            embed=more_sources_embed(logged.question, extra),
+            embed=more_sources_embed(logged.question, extra, note=note),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

@@ -166,3 +166,45 @@ async def test_answer_in_thread_starts_a_thread_from_the_question(fake_discord, 
     assert thread.body["name"] == BLINKEN
     assert "February" in answer.body["embeds"][0]["description"]
     assert answer.body["allowed_mentions"]["parse"] == []
+
+
+async def test_more_sources_extends_the_answer_on_the_index_it_came_from(
+    fake_discord, start_bot, bundled_index, real_embedder, tmp_path
+):
+    import asyncio
+    import shutil
+
+    from bot import BotServices
+    from index import build_index
+    from retrieval import Answerer, RetrievalConfig
+
+    desk = tmp_path / "desk"
+    shutil.copytree(bundled_index.parent, desk, symlinks=True)
+    answerer = Answerer(desk / "index", real_embedder, RetrievalConfig())
+    bot = await start_bot(services=BotServices(answerer, QueryLog(tmp_path / "log.db")))
+    followup = await ask(fake_discord, BLINKEN)
+    more = custom_ids(followup.body)[2]
+    query_id = int(more.rsplit(":", 1)[1])
+    further = bot.client.services.further
+    for _ in range(200):
+        if further.get(query_id) is not None:
+            break
+        await asyncio.sleep(0.05)
+    before = await asyncio.to_thread(answerer.ask, BLINKEN, k=8)
+    for path in (desk / "corpus").rglob("*"):  # the story leaves the corpus; a new index
+        if path.is_file() and "Blinken" in path.read_text("utf-8", errors="ignore"):
+            path.unlink()
+    (desk / "corpus" / "other.txt").write_text("The harbour reopened on Friday after repairs.\n")
+    await asyncio.to_thread(build_index, desk / "corpus", desk / "index", real_embedder)
+    await asyncio.to_thread(answerer.reload)
+    message = fake_discord.message(followup.body, author=BOT_USER)
+
+    kept = await ephemeral_reply(fake_discord, await fake_discord.click(more, message))
+    further._kept.clear()  # as after a restart: nothing kept
+    again = await ephemeral_reply(fake_discord, await fake_discord.click(more, message))
+
+    fields = kept["embeds"][0]["fields"]
+    extra = [q.text for q in before.quotes[4:]]
+    assert fields and all(any(f["value"].startswith(t[:40]) for t in extra) for f in fields)
+    assert "updated since" not in kept["embeds"][0]["description"]
+    assert "Blinken" not in str(again["embeds"][0].get("fields", []))

@@ -55,7 +55,7 @@ class _SlowAnswerer:
     def index(self):
         return self.inner.index
 
-    def ask(self, question: str, *, k: int | None = None) -> Answer:
+    def ask(self, question: str, *, k: int | None = None, as_of=None) -> Answer:
         self.threads.add(threading.get_ident())
         time.sleep(self.delay_s)
         return self.inner.ask(question, k=k)

@@ -45,7 +45,7 @@ class FakeAnswerer:
     questions: list[str] = field(default_factory=list)
     index: FakeIndex = field(default_factory=FakeIndex)
 
-    def ask(self, question: str, *, k: int | None = None) -> Answer:
+    def ask(self, question: str, *, k: int | None = None, as_of=None) -> Answer:
         self.questions.append(question)
         if self.error:
             raise self.error
