@@ -15,19 +15,7 @@ if TYPE_CHECKING:
     from index.chunking import Chunk, Span, chunk_sentences, segment, split_sentences
     from index.cleaning import CleanText, clean_body
     from index.database import BUSY_TIMEOUT_S, is_busy, open_shared, with_retries
-    from index.dates import (
-        CLOCK_PATTERN,
-        MONTH_NAMES,
-        MONTH_PATTERN,
-        WEEKDAY_NAMES,
-        WEEKDAY_PATTERN,
-        YEAR_PATTERN,
-        DateMention,
-        Grain,
-        find_dates,
-        iso_window,
-        publication_date,
-    )
+    from index.dates import DateMention, Grain, find_dates, iso_window, publication_date
     from index.embedder import (
         DEFAULT_MODEL_NAME,
         Embedder,
@@ -47,7 +35,7 @@ if TYPE_CHECKING:
         QuestionTooLong,
         UnreadableQuestion,
     )
-    from index.lexical import STOPWORDS, term_hash, tokenize, words
+    from index.lexical import term_hash, tokenize, words
     from index.loaders import (
         RawArticle,
         SkippedFile,
@@ -66,6 +54,7 @@ if TYPE_CHECKING:
         load_index,
     )
     from index.store import ArticleRecord, read_manifest
+    from language import MONTH_NAMES, WEEKDAY_NAMES
 
 _SOURCES = {
     "lazy_names": "index.exports",
@@ -78,7 +67,6 @@ _SOURCES = {
     "ArticleRecord": "index.store",
     "BuildOptions": "index.build",
     "BuildSummary": "index.build",
-    "CLOCK_PATTERN": "index.dates",
     "Chunk": "index.chunking",
     "CleanText": "index.cleaning",
     "ConfigError": "index.errors",
@@ -91,8 +79,7 @@ _SOURCES = {
     "Grain": "index.dates",
     "IndexFormatError": "index.errors",
     "IndexNotFound": "index.errors",
-    "MONTH_NAMES": "index.dates",
-    "MONTH_PATTERN": "index.dates",
+    "MONTH_NAMES": "language",
     "ModelNotFound": "index.errors",
     "NewsdeskError": "index.errors",
     "OpenIndex": "index.reader",
@@ -103,15 +90,12 @@ _SOURCES = {
     "check_precision": "index.reader",
     "QuestionTooLong": "index.errors",
     "RawArticle": "index.loaders",
-    "STOPWORDS": "index.lexical",
     "SentenceEmbedder": "index.embedder",
     "SharedEmbedder": "index.embedder",
     "SkippedFile": "index.loaders",
     "Span": "index.chunking",
     "UnreadableQuestion": "index.errors",
-    "WEEKDAY_NAMES": "index.dates",
-    "WEEKDAY_PATTERN": "index.dates",
-    "YEAR_PATTERN": "index.dates",
+    "WEEKDAY_NAMES": "language",
     "article_chunk_counts": "index.reader",
     "build_index": "index.build",
     "chunk_sentences": "index.chunking",
@@ -138,15 +122,10 @@ __getattr__ = lazy_names("index", _SOURCES, globals())
 
 __all__ = [
     "BUSY_TIMEOUT_S",
-    "CLOCK_PATTERN",
     "DEFAULT_MODEL_NAME",
     "MONTH_NAMES",
-    "MONTH_PATTERN",
-    "STOPWORDS",
     "UNDATED",
     "WEEKDAY_NAMES",
-    "WEEKDAY_PATTERN",
-    "YEAR_PATTERN",
     "ArticleRecord",
     "BuildOptions",
     "BuildSummary",

@@ -6,27 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-# Words that put a clause in the future, checked before the past ("planned" is both; after
-# "a" or "the" it only describes a thing: "canceled a planned trip" is past).
-_FUTURE = re.compile(
-    r"\b(?:will|won['’]t|shall|would|going to|scheduled|due|set to|expected|expects?|plans?"
-    r"|(?<!\ba )(?<!\bthe )planned|planning|upcoming|next|forecasts?|is to|are to)\b"
-    r"|\w['’]ll\b",
-    re.IGNORECASE,
+from language import (
+    CLAUSE_FUTURE_PATTERN,
+    DIRECTION_WORDS,
+    PAST_PATTERN,
+    SUBORDINATORS,
+    TOWARD_WORDS,
 )
-_PAST = re.compile(
-    r"\b(?:was|were|had|did|said|told|met|won|lost|took|made|gave|came|went|began|spoke|wrote"
-    r"|held|left|fell|rose|struck|sent|saw|found|led|ran|got|hit|cut|shut|broke|brought|bought"
-    r"|thought|felt|kept|paid|sold|stood|knew|grew|drew|flew|threw|chose|drove|fought|caught"
-    r"|sought|became|swept|spent|built|sank|shot|fled|stole|froze|hid|beat|meant|sat|withdrew"
-    r"|oversaw|ago|(?!hundred\b)[a-z]{2,}(?<!e)ed)\b"
-)
-# Prepositions after which a date is a target, often ahead ("postponed to July 8").
-_TOWARD = frozenset({"to", "until", "till", "through", "from", "for"})
+
+_FUTURE = re.compile(CLAUSE_FUTURE_PATTERN, re.IGNORECASE)
+_PAST = re.compile(PAST_PATTERN)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n")
-# Clauses end at these marks, and a new one starts at a subordinating word ("is expected to
-# hold talks on Sunday | after a planned trip in February was cancelled").
-_CLAUSE_END = re.compile(r"[,;:()—–]|\s(?=(?:after|before|because|although|though|whereas)\s)")
+# Clauses end at these marks, and a new one starts at a subordinating word.
+_CLAUSE_END = re.compile(r"[,;:()—–]|\s(?=(?:" + "|".join(SUBORDINATORS) + r")\s)")
 _REACH = 300
 
 
@@ -40,15 +32,11 @@ def direction(prep: str, text: str, start: int, end: int) -> str:
     date.
     """
     prep = prep.strip().lower()
-    if prep in ("last", "next", "this"):
-        return prep
-    if prep == "coming":
-        return "next"
-    if prep == "since":
-        return "past"
+    if prep in DIRECTION_WORDS:
+        return DIRECTION_WORDS[prep]
     sentence_start, sentence = _sentence(text, start, end)
     clause = _clause(sentence, start - sentence_start, end - sentence_start)
-    if prep in _TOWARD:
+    if prep in TOWARD_WORDS:
         return "future" if _FUTURE.search(clause) else "nearest"
     # A date standing alone before a comma ("On Sunday, Blinken met Wang") takes its tense
     # from the sentence; one inside a clause from that clause only.

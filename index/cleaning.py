@@ -6,56 +6,21 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from index.dates import MONTH_NAMES
+from language import (
+    DATE_LINE_PATTERN,
+    DROPPED_LINE_PATTERNS,
+    FOOTER_PATTERN,
+    FUNCTION_WORDS,
+    SOURCE_LINE_PATTERN,
+)
 
-# Month names from index/dates.py (the one place for them), each also as its abbreviation.
-_MONTHS = "|".join(f"{name[:3].lower()}(?:{name[3:].lower()})?" for name in MONTH_NAMES) + "|sept"
-_TIME = r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
-_DATE_LINE = re.compile(
-    r"^(?:(?:last\s+)?(?:updated|published|posted|modified)(?:\s+on)?:?\s*)?"
-    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
-    rf"(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}"
-    r"|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4})"
-    rf"{_TIME}\.?$",
-    re.IGNORECASE,
-)
-# A line that starts one of these ends the article: what follows is links, comments, banners.
-_FOOTER = re.compile(
-    r"^(?:you may also like|you might also like|leave a (?:comment|reply)|read also:?|"
-    r"also read:?|related (?:articles|posts|news|stories)|more from |recommended for you|"
-    r"privacy (?:&|and) cookies policy|share this:?$|comments?$|\d+ comments?$)",
-    re.IGNORECASE,
-)
-# A single line of any of these kinds is dropped wherever it stands.
-_DROP = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^home\s*[»>›/|]",  # breadcrumb
-        r"^[^.!?]*\s[»›]\s[^.!?]*$",  # breadcrumb trail; "Watch this »" inside a paragraph stays
-        r"^by\s+[\w.'@-]+(?:\s+[\w.'@-]+){0,3}$",  # "by admin"
-        r"^(?:\d+|no)\s+comments?$",
-        r"^(?:see also|read also|read more|also read|related(?! to\b))\b",
-        r"^(?:more|most) (?:important |popular |read )?(?:news|stories|articles)$",
-        r"\b(?:we|this (?:web)?site) uses? cookies\b|\baccept (?:all )?cookies\b",  # banners
-        r"^(?:privacy (?:&|and) )?cookies? (?:policy|settings|preferences)$",
-        r"\bakismet\b",
-        r"^(?:share|tweet|email|print)(?:\s+(?:on|this|article))*\W*$",
-        # A caption's credit ("… in Beijing. Photo Reuters"); not "a photo finish." in a sentence.
-        r"(?-i:(?:^|[.!?)]\s|\()Photo(?:graph)?:?\s+(?:by\s+)?[A-Z][\w./ ]{1,30}\)?)$",
-        r"^advertisement$",
-        r"^(?:skip to (?:main )?content|subscribe(?: now)?|sign up for .*newsletter.*)$",
-    )
-]
-_SOURCE_LINE = re.compile(r"^(?:source|sources|via)\s*:\s*(.{1,80})$", re.IGNORECASE)
+# The English boilerplate lines of language/boilerplate.py.
+_DATE_LINE = re.compile(DATE_LINE_PATTERN, re.IGNORECASE)
+_FOOTER = re.compile(FOOTER_PATTERN, re.IGNORECASE)
+_DROP = [re.compile(p, re.IGNORECASE) for p in DROPPED_LINE_PATTERNS]
+_SOURCE_LINE = re.compile(SOURCE_LINE_PATTERN, re.IGNORECASE)
 _TERMINAL = ".!?…:;"
 _CLOSERS = "\"'”’»)]"
-# Words a sentence cannot end on: a line ending in one was broken by the scrape.
-_FUNCTION_WORDS = frozenset(
-    "a an the and or but nor that which who whom whose of to in on at by for from with as "  # noqa: SIM905
-    "than then will would shall should can could may might must is are was were be been "
-    "has have had his her its their our your this these those told".split()
-)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 
@@ -105,7 +70,7 @@ def _continues(prev: str, nxt: str) -> bool:
     # A line ending in any other word is a headline or a paragraph that lost its full stop
     # ("Katie Hobbs urges students to vote"); gluing it on would merge two sentences.
     last = prev.split()[-1]
-    return last.lower() in _FUNCTION_WORDS and last.isalpha()
+    return last.lower() in FUNCTION_WORDS and last.isalpha()
 
 
 def _drop_header_labels(lines: list[str]) -> list[str]:

@@ -1,5 +1,5 @@
-"""Dates in text: the project's one set of date patterns, and relative dates resolved against
-the day an article was published.
+"""Dates in text: finding the date expressions of language/calendar.py, and resolving relative
+ones against the day an article was published.
 
 How a date without a year or a relative one is resolved (`published` is the article's day):
 
@@ -32,94 +32,34 @@ from dataclasses import dataclass
 from typing import Literal
 
 from index._calendar import direction, place_year, weekday_date
+from language import (
+    AGO_COUNTS,
+    AMBIGUOUS_MONTHS,
+    COUNTED_PATTERN,
+    DATE_ANCHORS,
+    DATE_LEAD_PATTERN,
+    DATE_PATTERNS,
+    DAY_WORDS,
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    RELATIVE_SHIFTS,
+    WEEKDAY_NAMES,
+)
 
 Grain = Literal["day", "week", "month", "year"]
 
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_ABBREVIATIONS = {
-    "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8,
-    "Sep": 9, "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12,
-}  # fmt: skip
-_MONTH_NUMBER = {name: n for n, name in enumerate(MONTH_NAMES, 1)} | _ABBREVIATIONS
-# Words that are also names, verbs or nouns: a month only with a day, a year or a time word.
-_AMBIGUOUS_MONTHS = frozenset({"March", "May", "June", "August"})
-
-# Regular-expression sources, for other modules that look for dates (case-sensitive names).
-MONTH_PATTERN = (
-    r"\b(?:" + "|".join(MONTH_NAMES) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-    r")(?![\w])"
-)
-WEEKDAY_PATTERN = r"\b(?:" + "|".join(WEEKDAY_NAMES) + r")\b"
-YEAR_PATTERN = r"(?<![\w$£€.,])(?:1[89]\d\d|20\d\d)\b(?!\s*(?:%|percent|per cent)|[.,]\d)"
-CLOCK_PATTERN = r"\b(?:\d{1,2}(?::[0-5]\d)?\s*(?i:[ap]\.m\.|[ap]m\b)|(?:[01]?\d|2[0-3]):[0-5]\d\b)"
-_ORDINAL = r"(?:st|nd|rd|th)?"
-_PREP = (
-    r"(?P<prep>\b(?i:in|on|since|by|until|till|from|during|through|before|after|early|mid|late"
-    r"|as of|last|next|this|coming|of|to|for)\s+|(?i:mid)-)?"
-)
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-}  # fmt: skip
-_KINDS = (
-    ("iso", r"\b(?P<iso_y>\d{4})-(?P<iso_m>\d\d)-(?P<iso_d>\d\d)\b"),
-    (
-        "mdy",
-        rf"(?:{WEEKDAY_PATTERN},?\s+)?(?P<mdy_m>{MONTH_PATTERN})\s+(?P<mdy_d>\d{{1,2}}){_ORDINAL}"
-        rf"\b(?:,?\s+(?P<mdy_y>\d{{4}})\b)?",
-    ),
-    (
-        "dmy",
-        rf"(?:{WEEKDAY_PATTERN},?\s+)?(?:the\s+)?\b(?P<dmy_d>\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?"
-        rf"(?P<dmy_m>{MONTH_PATTERN})(?:,?\s+(?P<dmy_y>\d{{4}})\b)?",
-    ),
-    ("my", rf"(?P<my_m>{MONTH_PATTERN}),?\s+(?P<my_y>\d{{4}})\b"),
-    ("decade", r"(?:(?i:the)\s+)?(?:(?:1[89]|20)\d0s|['’]\d0s)\b"),
-    (
-        "ago",
-        r"\b(?P<ago_n>\d{1,2}|(?i:" + "|".join(_NUMBER_WORDS) + r"))\s+"
-        r"(?P<ago_unit>(?i:day|week|month|year))s?\s+(?i:ago)\b",
-    ),
-    ("word", r"\b(?P<word_w>[Yy]esterday|[Tt]oday|[Tt]onight|[Tt]omorrow)\b"),
-    (
-        "rel",
-        r"\b(?:(?i:earlier|later)\s+)?(?P<rel_w>(?i:last|this|next))\s+"
-        r"(?P<rel_unit>(?i:week|month|year))\b",
-    ),
-    (
-        "season",
-        r"\b(?:(?i:the|this|last|next)\s+)?(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)\b"
-        r"|\b(?i:in\s+the|this|last|next)\s+[Ff]all\b",
-    ),
-    ("weekday", rf"\b(?P<wd>{WEEKDAY_PATTERN})"),
-    ("month", rf"\b(?P<month_m>{MONTH_PATTERN})"),
-    ("year", rf"(?P<year_y>{YEAR_PATTERN})"),
-    ("clock", CLOCK_PATTERN),
-)
+_MONTH_NUMBER = {name: n for n, name in enumerate(MONTH_NAMES, 1)} | MONTH_ABBREVIATIONS
+# The English date expressions (language/calendar.py), each kind in its named group.
 _DATES = re.compile(
-    _PREP + "(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _KINDS) + ")"
+    DATE_LEAD_PATTERN
+    + "(?:"
+    + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in DATE_PATTERNS)
+    + ")"
 )
-# Words after a year that make it a count ("2000 troops"), not a year.
-_COUNTED = re.compile(
-    r"\s+(?:people|persons|troops|soldiers|residents|jobs|homes|houses|votes|members|workers"
-    r"|cases|deaths|units|vehicles|cars|dollars|euros|pounds|feet|meters|metres|miles|km"
-    r"|tons|tonnes|acres|pages|words|calories)\b",
-    re.IGNORECASE,
-)
-# Every date expression holds one of these, which are cheap to find: only the few places
-# where they stand are parsed (three simple patterns run faster than one that combines them).
-_ANCHORS = (
-    re.compile(r"\d+"),
-    re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun"),
-    re.compile(
-        r"week|month|year|ago|spring|summer|autumn|winter|fall|yesterday|today|tonight"
-        r"|tomorrow|Spring|Summer|Autumn|Winter|Yesterday|Today|Tonight|Tomorrow"
-    ),
-)
+_COUNTED = re.compile(COUNTED_PATTERN, re.IGNORECASE)
+# Only the few places where an anchor stands are parsed (three simple patterns run faster
+# than one that combines them).
+_ANCHORS = tuple(re.compile(anchor) for anchor in DATE_ANCHORS)
 _REACH = 30  # characters a date expression can start before its anchor
 _WORD_START = re.compile(r"(?<![\w'’])[\w'’]")
 _CAPITALISED = re.compile(r"\s+[A-Z]")
@@ -210,7 +150,7 @@ def _is_not_a_date(match: re.Match[str], text: str) -> bool:
     """Matches that are names, verbs or counts rather than dates."""
     after = text[match.end() : match.end() + 20]
     if match["month_m"] is not None:
-        return match["prep"] is None and match["month_m"].rstrip(".") in _AMBIGUOUS_MONTHS
+        return match["prep"] is None and match["month_m"].rstrip(".") in AMBIGUOUS_MONTHS
     if match["wd"] is not None:
         return match["prep"] is None and _CAPITALISED.match(after) is not None
     if match["year_y"] is not None:
@@ -232,14 +172,14 @@ def _resolve(
     if published is None:
         return None
     if kind == "word":
-        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[match["word_w"].lower()]
+        shift = DAY_WORDS[match["word_w"].lower()]
         return (published + dt.timedelta(days=shift)).isoformat(), "day"
     if kind == "rel":
-        shift = {"last": -1, "this": 0, "next": 1}[match["rel_w"].lower()]
+        shift = RELATIVE_SHIFTS[match["rel_w"].lower()]
         return _shifted(published, match["rel_unit"].lower(), shift)
     if kind == "ago":
         number = match["ago_n"].lower()
-        count = int(number) if number.isdigit() else _NUMBER_WORDS[number]
+        count = int(number) if number.isdigit() else AGO_COUNTS[number]
         return _shifted(published, match["ago_unit"].lower(), -count)
     if kind == "weekday":
         day = weekday_date(WEEKDAY_NAMES.index(match["wd"]), published, _direction(match, text))

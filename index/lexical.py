@@ -14,21 +14,13 @@ import numpy as np
 import Stemmer
 from numpy.typing import NDArray
 
+from language import POSSESSIVE_ENDINGS, STEMMER_LANGUAGE, STOPWORDS
+
 # bm25s sets its own logger to DEBUG when imported, which would print its progress notes
 # on every build beside ours.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself s t
-    said says say""".split()  # noqa: SIM905
-)
 # BM25 term saturation and length normalisation (bm25s defaults: 1.5 and 0.75). A question
 # names each thing once, so a chunk that matches more of its terms should beat one that
 # repeats a single term: a low k1 saturates repeats early. Chosen on the development
@@ -41,12 +33,12 @@ BM25_B = 0.4
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("english")
+    return Stemmer.Stemmer(STEMMER_LANGUAGE)
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased words of `text`, possessive endings dropped."""
-    return [w[:-2] if w.endswith(("'s", "’s")) else w for w in _WORD.findall(text.lower())]
+    """Lower-cased words of `text`, possessive endings (two characters) dropped."""
+    return [w[:-2] if w.endswith(POSSESSIVE_ENDINGS) else w for w in _WORD.findall(text.lower())]
 
 
 def tokenize(text: str) -> list[str]:

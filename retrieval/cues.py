@@ -6,121 +6,61 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from index import MONTH_NAMES, MONTH_PATTERN, WEEKDAY_NAMES
-
-# Month and weekday names come from index/dates.py, the one place for date patterns.
-_MONTH = MONTH_PATTERN
-_DAY = rf"(?:{'|'.join(WEEKDAY_NAMES)})"
-# Calendar dates and clock times; their digits are not counts ("February 4", "in 2021").
-_MONTH_DATE = rf"{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d))?(?:,?\s+\d{{4}})?"
-_DAY_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{4}})?"
-_YEAR = r"(?:1\d\d\d|20\d\d)s?\b"
-_NUMERIC_DATE = r"\b\d{1,2}/\d{1,2}/\d{2,4}\b"
-_CLOCK = r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?"
-_CALENDAR = re.compile(rf"{_MONTH_DATE}|{_DAY_MONTH}|\b{_YEAR}|{_NUMERIC_DATE}|{_CLOCK}")
-_WHEN = re.compile(
-    rf"(?:(?:early|mid|late|in|on|since|by|until|last|next|this)[- ])?{_MONTH_DATE}"
-    rf"|{_DAY_MONTH}"
-    rf"|\b(?:on |last |next |this )?{_DAY}(?:\s+(?:morning|afternoon|evening|night))?\b"
-    rf"|\b(?:in |since |by )?{_YEAR}"
-    rf"|{_NUMERIC_DATE}"
-    r"|\b(?:yesterday|today|tonight|tomorrow)\b"
-    r"|\b(?:last|this|next) (?:week|month|year|weekend|spring|summer|autumn|fall|winter)\b"
-    r"|\b(?:beginning|start|end|middle) of (?:the|this|last|next) (?:year|month|week)\b"
-    r"|\b(?:\w+ )?(?:days?|weeks?|months?|years?|decades?) (?:ago|later|earlier)\b"
-    rf"|{_CLOCK}|\b\d{{1,2}}:\d{{2}}\b",
-)
-_NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-    r"|hundred|thousand|million|billion|trillion|dozens?|half|double|twice|triple|quadruple"
-    r"|zero|none"
-)
-_NUMBER = re.compile(
-    rf"(?<![\w-])[$£€]?\d[\d,.]*(?:\s*(?:%|percent|per cent|million|billion|trillion|bn|m\b))?"
-    rf"|\b(?:(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*)\b",
-    re.IGNORECASE,
-)
-_MONTH_NAME = rf"(?:{'|'.join(MONTH_NAMES)})"
-# Capitalised words that open a sentence or a date but never begin a name ("In February",
-# "The President").
-_NOT_A_NAME = (
-    rf"(?:The|A|An|This|That|These|Those|His|Her|Its|Their|Our|My|In|On|At|By|For|From|To"
-    rf"|And|But|Or|As|If|When|After|Before|During|Since|Until|While|Last|Next|Every"
-    rf"|{_MONTH_NAME}|{_DAY})\b"
-)
-_TITLE = (
-    r"(?:President|Prime Minister|Minister|Secretary|Senator|Governor|Mayor|Chancellor"
-    r"|Ambassador|General|King|Queen|Prince|Princess|Pope|Mr|Mrs|Ms|Dr)"
-)
-_SPEECH_VERB = r"(?:said|says|told|tells|added|warned|wrote|announced|insisted|argued)"
-_NAME = re.compile(
-    # Two or more capitalised words ("Matthew Miller", "Wang Yi"), not "The President".
-    rf"\b(?!{_NOT_A_NAME})[A-Z][a-z]+(?:[- ](?:[A-Z][a-z]+|[A-Z]\.))+"
-    # One word is a name after a title or before a speech verb ("President Xi", "Qin said").
-    rf"|\b{_TITLE}\.? [A-Z][a-z]+\b"
-    rf"|\b(?!{_NOT_A_NAME})[A-Z][a-z]+(?= {_SPEECH_VERB}\b)"
-)
-_PLACE = re.compile(
-    r"\b(?:in|at|to|from|near|over|off|across|into|outside|inside)\s+(?:the\s+)?"
-    # A month or a weekday after "in" or "on" is a date, not a place ("in January").
-    rf"(?!(?:{_MONTH_NAME}|{_DAY})\b)([A-Z][a-z]+(?:[ -][A-Z][a-z]+)*)"
+from language import (
+    ANSWER_WORD_PATTERN,
+    CALENDAR_CUE_PATTERN,
+    COUNT_WORDS_PATTERN,
+    MEASURE_UNITS,
+    METRES_PATTERN,
+    MONEY_PATTERN,
+    NAME_CUE_PATTERN,
+    NOT_ANSWER_WORDS,
+    NUMBER_CUE_PATTERN,
+    PASSAGE_FUTURE_PATTERN,
+    PLACE_CUE_PATTERN,
+    POPULATION_PATTERN,
+    POSSESSIVE_ENDINGS,
+    QUANTITY_PATTERN,
+    SHARE_PATTERN,
+    SINCE_WORDS,
+    SPEECH_PATTERN,
+    WHEN_CUE_PATTERN,
 )
 
-_PATTERNS = {"when": _WHEN, "number": _NUMBER, "who": _NAME, "where": _PLACE}
+# The English expressions of language/answers.py; calendar dates and clock times are apart
+# because their digits are not counts ("February 4", "in 2021").
+_CALENDAR = re.compile(CALENDAR_CUE_PATTERN)
+_PATTERNS = {
+    "when": re.compile(WHEN_CUE_PATTERN),
+    "number": re.compile(NUMBER_CUE_PATTERN, re.IGNORECASE),
+    "who": re.compile(NAME_CUE_PATTERN),
+    "where": re.compile(PLACE_CUE_PATTERN),
+}
 
 # A measure is a number with its unit ("60,000 feet", "$3.2 billion", "12%").
-_ONE_QUANTITY = rf"(?:[$£€¥]\s?)?\d[\d,.]*|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))*"
-_QUANTITY = rf"(?:{_ONE_QUANTITY})(?:\s?(?:-|–|to)\s?(?:{_ONE_QUANTITY}))?"  # or a range
-# "m" is metres only glued to a bare number ("300m"); with a currency sign it is millions.
-_UNITS = {
-    "length": r"feet|foot|ft|meters?|metres?|km|kilometers?|kilometres?|miles?|mi|inch(?:es)?"
-    r"|yards?|cm|centimet(?:er|re)s?|mm|millimet(?:er|re)s?|nautical miles?",
-    "weight": r"kg|kilos?|kilograms?|grams?|g|pounds?|lbs?|tons?|tonnes?|ounces?|oz",
-    # "million" alone is no sum ("3 million people"); "$3 million" is found by the sign.
-    "money": r"dollars?|euros?|pounds?|yuan|yen|rupees?|francs?|pesos?|rubles?|roubles?"
-    r"|won|dinars?",
-    "speed": r"mph|km/h|kph|knots?|miles (?:an|per) hour|kilomet(?:er|re)s (?:an|per) hour"
-    r"|meters per second|m/s|rpm|revolutions per minute",
-    "percent": r"%|percent|per cent|percentage points?",
-    "temperature": r"degrees?|°[CF]?",
-    "population": r"people|persons|residents|inhabitants|citizens|thousand|million|billion",
-}
 _MEASURES = {
-    unit: re.compile(rf"(?<![\w-])(?:{_QUANTITY})(?:[- ]|\s)?(?:{units})(?![\w])", re.IGNORECASE)
-    for unit, units in _UNITS.items()
+    unit: re.compile(
+        rf"(?<![\w-])(?:{QUANTITY_PATTERN})(?:[- ]|\s)?(?:{units})(?![\w])", re.IGNORECASE
+    )
+    for unit, units in MEASURE_UNITS.items()
 }
 # A head count has no currency sign: "$3 million" is money, not people.
 _MEASURES["population"] = re.compile(
-    rf"(?<![\w$£€¥.,-])(?<![$£€¥] )(?:\d[\d,.]*|{_NUMBER_WORDS})(?:[- ]|\s)?"
-    rf"(?:{_UNITS['population']})(?![\w])",
+    rf"(?<![\w$£€¥.,-])(?<![$£€¥] )(?:\d[\d,.]*|{COUNT_WORDS_PATTERN})(?:[- ]|\s)?"
+    rf"(?:{MEASURE_UNITS['population']})(?![\w])",
     re.IGNORECASE,
 )
-_METRES = re.compile(r"(?<![\w$£€¥.,])\d[\d,.]*m\b")
-_POPULATION = re.compile(r"\bpopulations?\b", re.IGNORECASE)
-_MONEY_SIGN = re.compile(r"[$£€¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m)\b)?")
-_SHARE = re.compile(r"\b(?:half|(?:a |one[- ])?(?:third|quarter|fifth|tenth)s?|majority)\b", re.I)
+_METRES = re.compile(METRES_PATTERN)
+_POPULATION = re.compile(POPULATION_PATTERN, re.IGNORECASE)
+_MONEY_SIGN = re.compile(MONEY_PATTERN)
+_SHARE = re.compile(SHARE_PATTERN, re.I)
 
-_SPEECH = re.compile(
-    r"\b(?:said|says|say|saying|told|tells|tell|telling|stated|states|added|adds|noted|notes"
-    r"|stressed|stresses|emphasi[sz]ed|emphasi[sz]es|urged|urges|asked|asks|announced"
-    r"|announces|warned|warns|insisted|insists|argued|argues|claimed|claims|declared|declares"
-    r"|explained|explains|wrote|writes|posted|posts|tweeted|tweets|replied|replies"
-    r"|according to|quoted|statement|remarks?|interview)\b|[“”\"]",
-    re.IGNORECASE,
-)
+_SPEECH = re.compile(SPEECH_PATTERN, re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 
 
-# A capitalised word or a number: what an answer to "which/who/where/how many" is made of.
-_ANSWER_WORD = re.compile(r"\b[A-Z][\w’'-]*\w|\b\d[\d,.]*\d\b|\b\d\b")
+_ANSWER_WORD = re.compile(ANSWER_WORD_PATTERN)
 _FIRST_WORD = re.compile(r"^\W*")
-# Capitalised without naming an answer: dates (the "when" cue reads them), and articles,
-# pronouns and titles that open a clause after a colon or a quotation mark.
-_NOT_ANSWERS = frozenset(
-    {w.lower() for w in (*MONTH_NAMES, *WEEKDAY_NAMES)}
-    | {"the", "a", "an", "he", "she", "it", "they", "we", "i", "mr", "mrs", "ms", "dr"}
-)
 
 
 def answer_words(text: str, question_words: frozenset[str]) -> tuple[frozenset[str], str | None]:
@@ -131,8 +71,10 @@ def answer_words(text: str, question_words: frozenset[str]) -> tuple[frozenset[s
     opening = _FIRST_WORD.match(text)
     start = opening.end() if opening else 0
     for match in _ANSWER_WORD.finditer(text):
-        word = match.group().lower().replace("’s", "").replace("'s", "")
-        if not word or word in question_words or word in _NOT_ANSWERS:
+        word = match.group().lower()
+        for ending in POSSESSIVE_ENDINGS:
+            word = word.replace(ending, "")
+        if not word or word in question_words or word in NOT_ANSWER_WORDS:
             continue
         if match.start() == start:
             first = word
@@ -208,7 +150,7 @@ def find_speech(speaker: str, passage: str, *, window: int = 12) -> bool:
     return any(abs(s - n) <= window for s in said for n in named)
 
 
-_SINCE = re.compile(r"\bsince\s+", re.IGNORECASE)
+_SINCE = re.compile(r"\b(?:" + "|".join(SINCE_WORDS) + r")\s+", re.IGNORECASE)
 
 
 def find_since(passage: str, question_words: frozenset[str]) -> bool:
@@ -221,15 +163,7 @@ def find_since(passage: str, question_words: frozenset[str]) -> bool:
     return False
 
 
-# Not "could" ("could not be reached for comment" is past), and "may" only in lower case
-# ("in May" is a month). A date put off ("postponed to July 8", "moved the launch to June
-# 26") is a date still to come.
-_FUTURE = re.compile(
-    r"\b(?:will|would|shall|plans?|planned|planning|expected|scheduled|set to|going to|next"
-    r"|upcoming|later|tomorrow|future|intends?|might|(?-i:may)|postponed|delayed|rescheduled"
-    r"|pushed back|(?:moved|put off)\b[^.;]{0,60}?\bto)\b|['’]ll\b",
-    re.IGNORECASE,
-)
+_FUTURE = re.compile(PASSAGE_FUTURE_PATTERN, re.IGNORECASE)
 
 
 def speaks_of_future(passage: str) -> bool:

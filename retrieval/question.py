@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index import STOPWORDS, EmptyQuestion, QuestionTooLong, UnreadableQuestion, words
+from index import EmptyQuestion, QuestionTooLong, UnreadableQuestion, words
+from language import (
+    ASKS_FUTURE_PATTERN,
+    DURATION_PATTERN,
+    MEASURE_QUESTIONS,
+    QUESTION_KINDS,
+    SPEAKER_PATTERN,
+    STOPWORDS,
+)
 
 _SPACE = re.compile(r"\s+")
 # What Python makes of bytes that are not UTF-8 (in argv, or stdin read with surrogateescape).
@@ -25,66 +33,12 @@ class Question:
     duration: bool = False  # "How long…?" is also answered by a start ("since 2001")
 
 
-_KINDS = (
-    (
-        "number",
-        re.compile(
-            r"\bhow (?:many|much|long|far|old|big|large|often)\b"
-            r"|\bwhat (?:number|percentage|amount)\b",
-            re.I,
-        ),
-    ),
-    (
-        "when",
-        re.compile(
-            r"\bhow long ago\b|\bwhen\b|\bwhat (?:year|month|day|date|time)\b"
-            r"|\bwhich (?:year|month|day|date)\b",
-            re.I,
-        ),
-    ),
-    (
-        "where",
-        re.compile(
-            r"\bwhere\b|\b(?:what|which) (?:city|country|place|state)\b",
-            re.I,
-        ),
-    ),
-    (
-        "who",
-        re.compile(
-            r"\bwho(?:m|se)?\b|\bwhat (?:is|was) (?:the )?name\b"
-            r"|\bwhich (?:person|official|minister)\b",
-            re.I,
-        ),
-    ),
-)
-
-
-# Measure questions: the answer is a number in a unit, not any number ("At what altitude…").
-_UNIT_WORDING = (
-    ("length", r"\b(?:altitude|height|elevation|depth|distance|how (?:far|high|tall|deep|wide))\b"),
-    ("weight", r"\bweigh(?:s|ed|t)?\b|\bhow heavy\b"),
-    (
-        "money",
-        r"\bhow much (?:money|\w+ (?:cost|pay|paid|spend|spent|raise|raised|earn|earned|charge))\b"
-        r"|\b(?:gdp|cost|price|budget|revenue|salary|income|ransom|bail)\b",
-    ),
-    ("speed", r"\bhow fast\b|\b(?:speed|velocity)\b"),
-    ("percent", r"\bwhat (?:percent(?:age)?)\b|\bhow many percent\b"),
-    ("temperature", r"\btemperature\b|\bhow (?:hot|cold)\b"),
-    ("population", r"\bpopulation\b"),
-)
-_UNITS = tuple((unit, re.compile(pattern, re.I)) for unit, pattern in _UNIT_WORDING)
-_SPEAKER = re.compile(
-    r"\bwhat (?:did|does|do|has|have|had|will|would|could) (?P<who>(?:[\w'’.-]+ ){0,4}?[\w'’.-]+) "
-    # Not "write" or "post": what someone wrote is quoted without a "said" beside the name.
-    r"(?:say|said|tell|told|announce|declare|state|reply|respond)\b",
-    re.I,
-)
-
-
-_WILL = re.compile(r"\b(?:will|going to)\b", re.I)
-_DURATION = re.compile(r"\bhow (?:long|old)\b", re.I)
+# The English wordings of language/questions.py, read without regard to case.
+_KINDS = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in QUESTION_KINDS)
+_UNITS = tuple((unit, re.compile(pattern, re.I)) for unit, pattern in MEASURE_QUESTIONS)
+_SPEAKER = re.compile(SPEAKER_PATTERN, re.I)
+_WILL = re.compile(ASKS_FUTURE_PATTERN, re.I)
+_DURATION = re.compile(DURATION_PATTERN, re.I)
 
 
 def question_unit(text: str) -> str | None:

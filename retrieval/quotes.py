@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from index import OpenIndex, tokenize
+from language import ACCORDING_PATTERN, LEANS_BACK_WORDS
 from retrieval.answer import Quote, Source
 from retrieval.context import QuestionContext
 from retrieval.cues import find_cues
@@ -22,38 +23,8 @@ from retrieval.evidence import (
     same_article,
 )
 
-# A sentence opening with one of these leans on the one before it for its subject.
-_LEANS_BACK = frozenset(
-    [
-        "he",
-        "she",
-        "it",
-        "they",
-        "this",
-        "that",
-        "these",
-        "those",
-        "his",
-        "her",
-        "its",
-        "their",
-        "him",
-        "them",
-        "there",
-        "such",
-        "both",
-        "but",
-        "however",
-        "also",
-        "yet",
-        "still",
-        "then",
-        "meanwhile",
-        "instead",
-    ]
-)
-# "According to him, …" names its source only in the sentence before.
-_ACCORDING = re.compile(r"^\W*according to (?:him|her|them|it|this|that)\b", re.IGNORECASE)
+# A sentence that leans on the one before for its subject ("He said…", "According to him").
+_ACCORDING = re.compile(ACCORDING_PATTERN, re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 # A neighbour joins a quote when its value (`_neighbour_value`) reaches this; fitted on the
 # development questions of bench/eval_dev.py.
@@ -65,7 +36,7 @@ def _leans_back(text: str) -> bool:
     if first is None:
         return False
     return (
-        first.group().lower() in _LEANS_BACK
+        first.group().lower() in LEANS_BACK_WORDS
         or _ACCORDING.search(text) is not None
         or len(text.split()) < 5
     )

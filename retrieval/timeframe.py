@@ -8,6 +8,14 @@ import re
 from dataclasses import dataclass
 
 from index import find_dates, iso_window
+from language import (
+    PRESENT_CUE_PATTERN,
+    PRESENT_TENSE_PATTERN,
+    RECENT_PATTERN,
+    ROLLING_COUNTS,
+    ROLLING_PATTERN,
+    SINCE_WORDS,
+)
 
 
 @dataclass(frozen=True)
@@ -24,36 +32,14 @@ class Timeframe:
     matched: str | None
 
 
-_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_NUMBERS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10, "few": 3, "couple of": 2}
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
-# A stretch that ends on the as-of day, not a calendar unit: "the past week", "last 3 days".
-_ROLLING = re.compile(
-    r"\b(?:(?:in|over|during|within|for)\s+)?(?:the\s+(?:past|last)|past|last)\s+"
-    r"(?:(?P<count>\d{1,3}|" + "|".join(_NUMBERS) + r")\s+)?(?P<unit>day|week|month|year)s?\b",
-    re.IGNORECASE,
-)
-_RECENT = re.compile(
-    r"\b(?:recently|lately|(?:in|over)\s+recent\s+(?P<unit>day|week|month)s)\b", re.IGNORECASE
-)
+# The English wordings of time in a question (language/questions.py): a stretch that ends on
+# the as-of day ("the past week", "last 3 days"), a recent one, and the present.
+_ROLLING = re.compile(ROLLING_PATTERN, re.IGNORECASE)
+_RECENT = re.compile(RECENT_PATTERN, re.IGNORECASE)
 _RECENT_DAYS = {None: 30, "day": 7, "week": 30, "month": 90}
-
-# Words that ask for the state of things now.
-_PRESENT_CUE = re.compile(
-    r"\b(?:now|currently|current|latest|still|presently|at present|at the moment|so far"
-    r"|to date|these days|anymore|any more|newest|most recent|ongoing|right now|today)\b",
-    re.IGNORECASE,
-)
-_NOT_PAST = r"(?!(?:was|were|did|had)\b)"
-# A question in the present tense: "Who is…", "How many people have died…", "Who leads…".
-_PRESENT_TENSE = re.compile(
-    r"^\W*(?:who|whose|what|which|where|when|how many|how much|how)\b"
-    rf"(?:\s+{_NOT_PAST}[\w'’-]+){{0,3}}?\s+(?:is|are|has|have|does|do|remains?)\b"
-    r"|^\W*(?:is|are|has|have|does|do)\b"
-    rf"|^\W*(?:who|(?:what|which)\s+\w+)\s+{_NOT_PAST}\w+[^\Wsu]s\b"
-    r"|['’]s\b(?=\s+(?:the|a|an)\b)",
-    re.IGNORECASE,
-)
+_PRESENT_CUE = re.compile(PRESENT_CUE_PATTERN, re.IGNORECASE)
+_PRESENT_TENSE = re.compile(PRESENT_TENSE_PATTERN, re.IGNORECASE)
 
 
 def question_timeframe(question: str, as_of: dt.date) -> Timeframe:
@@ -76,9 +62,12 @@ def question_timeframe(question: str, as_of: dt.date) -> Timeframe:
 def _window(question: str, as_of: dt.date) -> tuple[tuple[dt.date, dt.date] | None, str | None]:
     """The days named in `question` and the words that name them."""
     rolling = _ROLLING.search(question)
-    if rolling is not None and (rolling["count"] or "the" in rolling.group().lower().split()):
+    # "last week" is the calendar week; "the last week" and "last 3 days" end today.
+    if rolling is not None and (rolling["count"] or rolling["stretch"]):
         count = rolling["count"]
-        number = 1 if count is None else int(count) if count.isdigit() else _NUMBERS[count.lower()]
+        number = (
+            1 if count is None else int(count) if count.isdigit() else ROLLING_COUNTS[count.lower()]
+        )
         days = number * _UNIT_DAYS[rolling["unit"].lower()]
         return (as_of - dt.timedelta(days=days), as_of), rolling.group()
     recent = _RECENT.search(question)
@@ -91,6 +80,6 @@ def _window(question: str, as_of: dt.date) -> tuple[tuple[dt.date, dt.date] | No
     spans = [iso_window(m.resolved, m.grain) for m in dated if m.resolved and m.grain]
     first, last = dated[0], dated[-1]
     start, end = spans[0][0], max(span[1] for span in spans)
-    if first.text.lower().startswith("since") or start <= as_of < end:
+    if first.text.lower().startswith(SINCE_WORDS) or start <= as_of < end:
         end = as_of
     return (start, max(start, end)), question[first.start : last.end]

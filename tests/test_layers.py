@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("index", "retrieval", "ingest", "bot", "newsdesk")
+PACKAGES = ("language", "index", "retrieval", "ingest", "bot", "newsdesk")
 
 # What each package may not import (first-party packages and the libraries kept to one layer).
+# `language/` is the bottom: it imports none of ours, and every package may import it.
 FORBIDDEN = {
+    "language": {*PACKAGES[1:], "discord", "faiss", "sentence_transformers"},
     "index": {"retrieval", "ingest", "bot", "newsdesk", "discord"},
     "retrieval": {"ingest", "bot", "newsdesk", "discord", "faiss", "sentence_transformers"},
     "ingest": {"retrieval", "bot", "newsdesk", "discord", "faiss", "sentence_transformers"},
@@ -124,7 +126,7 @@ BENCH = sorted((ROOT / "bench").rglob("*.py"))
 
 
 def test_every_package_has_modules_to_check():
-    assert {package for package, _ in MODULES} >= {"index", "retrieval", "newsdesk"}
+    assert {package for package, _ in MODULES} >= {"language", "index", "retrieval", "newsdesk"}
 
 
 @pytest.mark.parametrize(
@@ -155,6 +157,9 @@ def test_module_imports_only_what_its_layer_allows(package, path):
         ("ingest", "from bot import NewsdeskBot"),
         ("retrieval", "from ingest import Ingester"),
         ("index", "import ingest"),
+        ("language", "from index import words"),
+        ("language", "import retrieval.cues"),
+        ("retrieval", "from language._private import thing"),
     ],
 )
 def test_forbidden_import_is_reported(package, source):
@@ -172,6 +177,9 @@ def test_forbidden_import_is_reported(package, source):
         ("newsdesk", "from bot import run\nfrom retrieval import Answerer\nfrom index import x"),
         ("ingest", "import httpx\nfrom index import build_index"),
         ("bot", "from ingest import Ingester"),
+        ("index", "from language import MONTH_NAMES"),
+        ("retrieval", "from language import STOPWORDS"),
+        ("language", "import re\nfrom language.numbers import NUMBER_WORDS"),
     ],
 )
 def test_allowed_import_is_not_reported(package, source):
