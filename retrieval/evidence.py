@@ -75,6 +75,7 @@ class ScoredSentence:
     score: float
     cue: tuple[int, int] | None
     features: SentenceFeatures
+    rank: float = 0.0  # the ranking key: the score with the sentence's time and agreement bonus
 
 
 def lexical_coverage(weights: Mapping[str, float], present: frozenset[str]) -> float:
@@ -196,7 +197,11 @@ def rank_sentences(
     order = np.argsort(-keys, kind="stable")
     return [
         ScoredSentence(
-            evidence[i].sentence_id, float(scores[i]), evidence[i].cue, evidence[i].features
+            evidence[i].sentence_id,
+            float(scores[i]),
+            evidence[i].cue,
+            evidence[i].features,
+            float(keys[i]),
         )
         for i in order
     ]

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,6 +28,14 @@ from retrieval.evidence import (
 from retrieval.question import check_question
 from retrieval.quote_dates import date_quote, lead_date
 from retrieval.quotes import assemble_quotes
+from retrieval.reading import (
+    ReaderWeights,
+    Reading,
+    ReadResultLike,
+    SentenceReader,
+    apply_readings,
+    read_ranked,
+)
 from retrieval.recency import TimeWeights, mark_earlier_reports, time_bonus
 from retrieval.search import SearchConfig, retrieve
 
@@ -56,6 +65,7 @@ class RetrievalConfig:
     # Off: the as-of date only labels the answer (as before answers knew about time).
     time_aware: bool = True
     time: TimeWeights = field(default_factory=TimeWeights)
+    reader: ReaderWeights = field(default_factory=ReaderWeights)
 
 
 @dataclass(frozen=True)
@@ -83,8 +93,10 @@ def answer_quotes(
     *,
     k: int,
     timings_ms: dict[str, float] | None = None,
+    reader: SentenceReader | None = None,
 ) -> list[Quote]:
-    """Stages 1 to 4 for one question: retrieve, gather evidence, rank, assemble quotes.
+    """Stages 1 to 4 for one question: retrieve, gather evidence, rank (and read, with a
+    `reader`), assemble quotes.
 
     Quotes carry their resolved dates; on a question about the present, older answering
     reports follow the newest, marked as earlier reports. `timings_ms`, when given, gets
@@ -98,6 +110,9 @@ def answer_quotes(
     bonus = time_bonus(index, context, [e.sentence_id for e in evidence], config.time)
     bonus = bonus + agreement_bonus(index, context, evidence, config.weights)
     ranked = rank_sentences(evidence, config.weights, bonus)
+    readings: dict[int, Reading] = {}
+    if reader is not None:
+        ranked, readings = read_ranked(index, context, ranked, reader, config.reader)
 
     def confidence(sentence: ScoredSentence, passage: str) -> float:
         features = confidence_features(index, context, sentence, passage)
@@ -106,11 +121,38 @@ def answer_quotes(
     quotes = assemble_quotes(
         index, context, ranked, k=k, weights=config.weights, confidence=confidence, terms=terms
     )
+    if readings:
+        quotes = apply_readings(index, quotes, readings, config.reader)
     quotes = mark_earlier_reports(context, [date_quote(q) for q in quotes])
     if timings_ms is not None:
         timings_ms["search"] = (searched - started) * 1000
         timings_ms["quote"] = (time.perf_counter() - searched) * 1000
     return quotes
+
+
+def _lead(quote: Quote, kind: str | None, *, future: bool, read: bool) -> str | None:
+    """The words an answer leads with: for "when", the resolved date among its answer words;
+    else, with a reader, its answer words verbatim; None when there are none."""
+    if kind == "when":
+        return lead_date(quote, future=future)
+    if read and quote.highlight is not None:
+        start, end = quote.highlight
+        return quote.text[start:end]
+    return None
+
+
+class _OneAtATime:
+    """A reader whose calls take turns (its tokenizer is not safe across threads)."""
+
+    def __init__(self, reader: SentenceReader) -> None:
+        self._reader = reader
+        self._turn = threading.Lock()
+
+    def score(
+        self, question: str, candidates: Sequence[tuple[str, str]]
+    ) -> Sequence[ReadResultLike]:
+        with self._turn:
+            return self._reader.score(question, candidates)
 
 
 class Answerer:
@@ -121,11 +163,17 @@ class Answerer:
     """
 
     def __init__(
-        self, index_dir: Path, embedder: Embedder, config: RetrievalConfig | None = None
+        self,
+        index_dir: Path,
+        embedder: Embedder,
+        config: RetrievalConfig | None = None,
+        *,
+        reader: SentenceReader | None = None,
     ) -> None:
         self.index_dir = index_dir
         self.embedder = embedder
         self.config = config or RetrievalConfig()
+        self.reader = _OneAtATime(reader) if reader is not None else None
         self._embed_lock = threading.Lock()
         self._load_lock = threading.Lock()
         self._index = load_index(
@@ -199,14 +247,18 @@ class Answerer:
         context = make_context(index, checked, vector, as_of=day, time_aware=config.time_aware)
         embedded = time.perf_counter()
         timings: dict[str, float] = {}
-        quotes = answer_quotes(index, context, config, k=k or config.top_k, timings_ms=timings)
+        quotes = answer_quotes(
+            index, context, config, k=k or config.top_k, timings_ms=timings, reader=self.reader
+        )
         decision = decide(
             quotes, min_confidence=config.min_confidence, articles_searched=index.n_articles
         )
         done = time.perf_counter()
         lead = None
-        if decision.answered and checked.kind == "when" and decision.quotes:
-            lead = lead_date(decision.quotes[0], future=checked.future)
+        if decision.answered and decision.quotes:
+            lead = _lead(
+                decision.quotes[0], checked.kind, future=checked.future, read=bool(self.reader)
+            )
         return Answer(
             question=checked.original,
             answered=decision.answered,

@@ -1,0 +1,150 @@
+"""Stage 3b, reading: a trained reader reads the question with each of the first ranked
+sentences, moves the ones that answer it up, marks their answer words, and joins the decision
+to answer or decline."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from index import OpenIndex
+from retrieval.answer import Quote
+from retrieval.context import QuestionContext
+from retrieval.evidence import ScoredSentence
+
+
+class ReadResultLike(Protocol):
+    """What the reader says of one candidate sentence (`index.reader_model.ReadResult`)."""
+
+    @property
+    def probability(self) -> float: ...
+    @property
+    def span(self) -> tuple[int, int] | None: ...
+    @property
+    def span_probability(self) -> float: ...
+
+
+class SentenceReader(Protocol):
+    """The reader: scores (previous sentence, sentence) candidates for a question."""
+
+    def score(
+        self, question: str, candidates: Sequence[tuple[str, str]]
+    ) -> Sequence[ReadResultLike]: ...
+
+
+@dataclass(frozen=True)
+class ReaderWeights:
+    """How the reader's judgement joins the ranking and the decision; fitted on development
+    data with bench/tune_reader.py (bench/README.md, "The reader").
+
+    `candidates`: how many of the first ranked sentences are read. `rank`: what a sentence's
+    answer probability adds to its ranking key (the combined score with its time and
+    agreement bonuses). `confidence`: the logistic join of the quote's matching confidence
+    and the reader's probability (logits), with `bias`. `min_span`: the span probability
+    from which its words are bold and lead the answer.
+    """
+
+    candidates: int = 8
+    rank: float = 0.5
+    confidence_match: float = 1.0
+    confidence_reader: float = 1.0
+    bias: float = 0.0
+    min_span: float = 0.3
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The reader's view of one ranked sentence: its chance of answering and its answer
+    words, as a span of the sentence (None when not confident)."""
+
+    sentence_id: int
+    probability: float
+    span: tuple[int, int] | None
+
+
+def previous_sentence(index: OpenIndex, sentence_id: int) -> str:
+    """The sentence before, in the same article ("" for an article's first)."""
+    if sentence_id == 0:
+        return ""
+    article = index.sentence_span(sentence_id)[0]
+    if index.sentence_span(sentence_id - 1)[0] != article:
+        return ""
+    return index.sentence_text(sentence_id - 1)
+
+
+def read_ranked(
+    index: OpenIndex,
+    context: QuestionContext,
+    ranked: list[ScoredSentence],
+    reader: SentenceReader,
+    weights: ReaderWeights,
+) -> tuple[list[ScoredSentence], dict[int, Reading]]:
+    """The ranked sentences with the first `candidates` re-ordered by what the reader adds
+    to their ranking keys, and the reader's view of each of them, by sentence id."""
+    first = ranked[: weights.candidates]
+    if not first:
+        return ranked, {}
+    texts = [
+        (previous_sentence(index, s.sentence_id), index.sentence_text(s.sentence_id)) for s in first
+    ]
+    results = reader.score(context.question.text, texts)
+    readings = {}
+    for sentence, result in zip(first, results, strict=True):
+        confident = result.span is not None and result.span_probability >= weights.min_span
+        readings[sentence.sentence_id] = Reading(
+            sentence.sentence_id, result.probability, result.span if confident else None
+        )
+    keyed = sorted(
+        first,
+        key=lambda s: -(s.rank + weights.rank * readings[s.sentence_id].probability),
+    )
+    return [*keyed, *ranked[weights.candidates :]], readings
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def joined_confidence(match: float, reader: float, weights: ReaderWeights) -> float:
+    """The chance a quote answers, from its matching confidence and the reader's."""
+    z = (
+        weights.bias
+        + weights.confidence_match * _logit(match)
+        + weights.confidence_reader * _logit(reader)
+    )
+    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+
+def apply_readings(
+    index: OpenIndex, quotes: list[Quote], readings: dict[int, Reading], weights: ReaderWeights
+) -> list[Quote]:
+    """Quotes whose confidence joins the reader's and whose bold words are the reader's span,
+    where the reader read the sentence a quote was made for."""
+    placed = {index.sentence_span(sid): reading for sid, reading in readings.items()}
+    marked = []
+    for quote in quotes:
+        source = quote.sources[0]
+        inside = [
+            r
+            for (article, start, end), r in placed.items()
+            if index.articles[article].article_id == source.article_id
+            and source.char_start <= start
+            and end <= source.char_end
+        ]
+        reading = max(inside, key=lambda r: r.probability, default=None)
+        if reading is None:
+            marked.append(quote)
+            continue
+        offset = index.sentence_span(reading.sentence_id)[1] - source.char_start
+        span = reading.span
+        marked.append(
+            replace(
+                quote,
+                score=joined_confidence(quote.score, reading.probability, weights),
+                highlight=(span[0] + offset, span[1] + offset) if span else None,
+            )
+        )
+    return marked
