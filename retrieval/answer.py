@@ -94,6 +94,8 @@ class Quote:
             "sources": [s.to_json() for s in self.sources],
             "dates": [d.to_json() for d in self.dates],
         }
+        if self.highlight is not None:
+            shape["answer_span"] = {"char_start": self.highlight[0], "char_end": self.highlight[1]}
         if self.earlier:
             shape["earlier_report"] = True
         return shape
@@ -116,7 +118,9 @@ class Answer:
     message: str | None = None
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
     as_of: dt.date | None = None  # the as-of date the question was asked with, if given
-    lead: str | None = None  # for a "when" question, the date that answers ("February 2023")
+    # The answer words the reply leads with: for a "when" question the date that answers
+    # ("February 2023"), else the reader's answer words verbatim from the first quote.
+    lead: str | None = None
 
     @property
     def answer(self) -> str | None:
