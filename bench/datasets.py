@@ -111,7 +111,8 @@ def bbc_chunks(
 ) -> tuple[list[str], Spans]:
     """BBC chunks cut as an index cuts them (128 tokens, 32 overlap), with each chunk's
     sentence spans: the first `chunks` of them, or all those of the first `articles`."""
-    from index import chunk_sentences, clean_body, segment
+    from index.chunking import chunk_sentences, segment
+    from index.cleaning import clean_body
 
     texts: list[str] = []
     spans: Spans = []

@@ -27,8 +27,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, bbc_chunks
-from index import Int8Embedder, SentenceEmbedder
+from index import SentenceEmbedder
 from index.embedder import default_model_path
+from index.onnx_encoder import Int8Embedder
 
 RESULTS = ROOT / "bench" / "results" / "encoder_parity.json"
 SPEED_CHUNKS = 500  # timed alternately with torch fp32, in slices of SPEED_SLICE

@@ -28,15 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, index_folder, newsqa, results_file, xquad
 from index import make_embedder
-from retrieval import (
-    DEFAULT_MIN_CONFIDENCE,
-    Answerer,
-    QuoteWeights,
-    RetrievalConfig,
-    check_question,
-    make_context,
-    retrieve,
-)
+from retrieval import Answerer, RetrievalConfig, check_question
+from retrieval.context import make_context
+from retrieval.evidence import QuoteWeights
+from retrieval.search import retrieve
+from retrieval.service import DEFAULT_MIN_CONFIDENCE
 
 FULL = RetrievalConfig(min_confidence=0.0)
 W = QuoteWeights()

@@ -29,8 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, index_encoder, results_file, write_results
 from index import make_embedder
-from retrieval import NO_TIME_WEIGHTS, Answerer, RetrievalConfig
+from retrieval import Answerer, RetrievalConfig
 from retrieval.evaluation import QAItem, load_qa, quote_hits
+from retrieval.recency import NO_TIME_WEIGHTS
 
 INDEX = ROOT / "var" / "rtqa" / "index"
 QA = ROOT / "var" / "realtimeqa_dev.jsonl"

@@ -31,7 +31,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import DATA, ROOT, write_results, xquad
-from index import clean_body, make_embedder, split_sentences
+from index import make_embedder, split_sentences
+from index.cleaning import clean_body
 from index.reader_model import MIN_SPAN_PROBABILITY, Reader
 
 NEWSQA_QUESTIONS = 600

@@ -22,17 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.datasets import ROOT, WORK, newsqa
 from bench.tune_quotes import xquad_dev
 from index import SentenceEmbedder
-from retrieval import (
-    Answerer,
-    ConfidenceFeatures,
-    assemble_quotes,
-    check_question,
-    confidence_features,
-    gather_evidence,
-    make_context,
-    rank_sentences,
-    retrieve,
-)
+from retrieval import Answerer, check_question
+from retrieval.confidence import ConfidenceFeatures, confidence_features
+from retrieval.context import make_context
+from retrieval.evidence import gather_evidence, rank_sentences
+from retrieval.quotes import assemble_quotes
+from retrieval.search import retrieve
 
 FEATURES = ConfidenceFeatures._fields
 

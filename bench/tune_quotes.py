@@ -24,20 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.datasets import ROOT, WORK, newsqa, xquad
 from bench.eval_public import run
 from index import SentenceEmbedder
-from retrieval import (
-    Answerer,
-    QuoteWeights,
-    RetrievalConfig,
-    SearchConfig,
-    SentenceFeatures,
-    check_question,
-    gather_evidence,
-    make_context,
-    passage_span,
-    retrieve,
-)
+from retrieval import Answerer, RetrievalConfig, SearchConfig, check_question
+from retrieval.context import make_context
 from retrieval.evaluation import load_qa
+from retrieval.evidence import QuoteWeights, SentenceFeatures, gather_evidence
+from retrieval.quotes import passage_span
 from retrieval.recency import TimeWeights, time_bonus
+from retrieval.search import retrieve
 
 FEATURES = SentenceFeatures._fields
 

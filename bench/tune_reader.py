@@ -42,8 +42,9 @@ from bench.eval_dev import QA, dev_index
 from bench.tune_quotes import xquad_dev
 from index import make_embedder
 from index.reader_model import Reader
-from retrieval import Answerer, check_question, make_context
+from retrieval import Answerer, check_question
 from retrieval.confidence import confidence_features
+from retrieval.context import make_context
 from retrieval.evidence import SentenceTerms, agreement_bonus, gather_evidence, rank_sentences
 from retrieval.quotes import passage_span
 from retrieval.reading import previous_sentence

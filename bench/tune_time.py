@@ -29,8 +29,9 @@ from bench.datasets import ROOT, write_results
 from bench.eval_dated import DATED, dated_outcome
 from bench.eval_realtimeqa import INDEX, QA
 from index import SentenceEmbedder, build_index
-from retrieval import Answerer, RetrievalConfig, TimeWeights, check_question
+from retrieval import Answerer, RetrievalConfig, check_question
 from retrieval.evaluation import load_qa, quote_hits
+from retrieval.recency import TimeWeights
 from retrieval.timeframe import question_timeframe
 
 HALF_LIVES = (7.0, 30.0, 120.0)

@@ -1,16 +1,10 @@
-"""Discord front end: /ask and @mentions with cited embeds, feedback buttons, admin commands."""
+"""Discord front end: /ask and @mentions with cited embeds, feedback buttons, admin commands.
 
-from bot.client import BotStartError, NewsdeskBot, run_bot, serve
-from bot.config import BotConfig, BotServices, BuildReport, NewsService, QuestionService
+This front door names what the entry point hands the bot and runs it with; the client, the
+cogs and the services' protocols (`bot.config`) are imported from their modules.
+"""
 
-__all__ = [
-    "BotConfig",
-    "BotServices",
-    "BotStartError",
-    "BuildReport",
-    "NewsService",
-    "NewsdeskBot",
-    "QuestionService",
-    "run_bot",
-    "serve",
-]
+from bot.client import run_bot
+from bot.config import BotConfig, BotServices, BuildReport
+
+__all__ = ["BotConfig", "BotServices", "BuildReport", "run_bot"]

@@ -15,7 +15,7 @@ from bot.ask import DYNAMIC_ITEMS, AskCog
 from bot.config import BotConfig, BotServices
 from bot.news import NewsCog
 from bot.replies import NO_MENTIONS, on_tree_error
-from index.errors import NewsdeskError
+from kernel.errors import NewsdeskError
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from bot.further import FurtherQuotes
 from ingest import Feed, FollowResult, IngestReport
-from retrieval import Answer, QueryLog
+from retrieval import Answer, QueryLog, Question, RetrievalConfig
 
 
 @dataclass(frozen=True)
@@ -18,9 +18,8 @@ class BotConfig:
     """The bot's settings, built by the entry point from its own settings."""
 
     guild_id: int | None = None
-    top_k: int = 4
+    top_k: int = RetrievalConfig.top_k  # quotes an answer shows
     cooldown_s: float = 5.0
-    max_question_chars: int = 500
     answer_in_thread: bool = False
     sources_page_size: int = 10
     guild_ready_timeout_s: float = 2.0  # how long to wait for servers' data before "ready"
@@ -77,10 +76,13 @@ class IndexInfo(Protocol):
 
 
 class QuestionService(Protocol):
-    """Answers questions (blocking: call it through `asyncio.to_thread`)."""
+    """Answers questions (blocking: call `ask` and `reload` through `asyncio.to_thread`;
+    `check` is cheap and is called on the event loop)."""
 
     @property
     def index(self) -> IndexInfo: ...
+
+    def check(self, question: str) -> Question: ...
 
     def ask(
         self, question: str, *, k: int | None = None, as_of: dt.date | None = None

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.text import MESSAGE_LIMIT, clip
-from index.errors import NewsdeskError
+from kernel.errors import NewsdeskError
 
 log = logging.getLogger(__name__)
 

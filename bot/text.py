@@ -29,7 +29,6 @@ _JOINERS = {"\u200d", "\u20e3"}
 
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
 _MARKDOWN = re.compile(r"```|`|\*\*|__|~~|\|\||^>+\s?|^#+\s", re.MULTILINE)
-_SPACE = re.compile(r"\s+")
 
 
 def plain_question(raw: str) -> str:

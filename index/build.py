@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from index.embedder import Embedder
-from index.errors import CorpusNotFound, IndexFormatError, IndexNotFound, NewsdeskError
 from index.lexical import LexicalIndex, average_length
 from index.loaders import RawArticle, SkippedFile, display_path, iter_corpus_files, load_file
 from index.pipeline import PreviousIndex, ProgressFn, StreamSettings, stream_articles
@@ -43,6 +42,7 @@ from index.store import (
 )
 from index.update import UpdateResult, apply_update, part_sizes, plan_update
 from index.writer import IndexWriter
+from kernel.errors import CorpusNotFound, IndexFormatError, IndexNotFound, NewsdeskError
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from index.errors import ModelNotFound
+from kernel.errors import ModelNotFound
 
 # Nothing may be downloaded: the hub libraries must only ever read local files.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from index.errors import CorpusFormatError
+from kernel.errors import CorpusFormatError
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,6 @@ _MAX_FILE_BYTES = 200 * 1024 * 1024
 _MAX_FRONT_MATTER_BYTES = 64 * 1024
 _MAX_FIELD_CHARS = {"title": 1000, "outlet": 200, "agency": 200, "published": 64, "url": 2048}
 _MAX_DEFAULT_FIELD_CHARS = 200
-_MAX_ID_CHARS = 300
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](.*))?$")
 
 

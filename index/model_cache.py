@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from index.errors import ModelNotFound
+from kernel.errors import ModelNotFound
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from index.embedder import (
     resolve_model_dir,
     weights_fingerprint,
 )
-from index.errors import ConfigError, ModelNotFound
 from index.model_cache import ensure_onnx_model
+from kernel.errors import ConfigError, ModelNotFound
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from index.dates import publication_date
-from index.errors import IndexFormatError
 from index.lexical import AppendedLexical
 from index.store import (
     DATABASE,
@@ -24,6 +23,7 @@ from index.store import (
     read_lexical,
     read_manifest,
 )
+from kernel.errors import IndexFormatError
 
 _HNSW_EF_SEARCH = 128
 UNDATED = -1  # the day ordinal of an article without a publication date

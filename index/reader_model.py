@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from index.errors import ModelNotFound
 from index.model_cache import ensure_onnx_model, file_sha256, model_folder
+from kernel.errors import ModelNotFound
 
 # The committed weights (training/train_reader.py) and their card, whose SHA-256 is checked.
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "reader"

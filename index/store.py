@@ -13,8 +13,8 @@ import faiss
 import numpy as np
 from numpy.typing import NDArray
 
-from index.errors import IndexFormatError, IndexNotFound
 from index.lexical import LexicalIndex
+from kernel.errors import IndexFormatError, IndexNotFound
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"

@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 
 from index.embedder import Embedder
-from index.errors import IndexFormatError, IndexNotFound
 from index.loaders import RawArticle, SkippedFile
 from index.pipeline import (
     WINDOW_CHUNKS,
@@ -59,6 +58,7 @@ from index.store import (
     row_counts,
 )
 from index.writer import insert_article
+from kernel.errors import IndexFormatError, IndexNotFound
 
 # Appended plus removed chunks, as a share of the base build's, beyond which a full build
 # folds them in: appended chunks are searched exactly and removed ones still cost memory.

@@ -1,40 +1,26 @@
-"""Links and feeds: fetching articles, extracting them, writing corpus files, the feeds table."""
+"""Links and feeds: fetching articles, extracting them, writing corpus files, the feeds table.
 
-from ingest.corpus import ArticleFile, Catalog, file_stem, front_matter, normalize_url, slugify
-from ingest.errors import FeedNotFound, FetchError, PollRunning
+This front door names what the front ends use: the ingester and its settings, the feeds
+table, and the reports of what a run did. Fetching, address checks, extraction and corpus
+files are imported from their modules.
+"""
+
+from ingest.errors import PollRunning
 from ingest.feeds import Feed, FeedStore, format_every, parse_every
-from ingest.fetch import USER_AGENT, Fetched, Fetcher, FetchLimits
+from ingest.fetch import FetchLimits
 from ingest.ingester import FollowResult, IngestConfig, Ingester
-from ingest.reports import FeedResult, IngestReport, LinkResult, Timings
-from ingest.safety import Resolver, is_public, parse_link, resolve_host
+from ingest.reports import IngestReport, LinkResult
 
 __all__ = [
-    "USER_AGENT",
-    "ArticleFile",
-    "Catalog",
     "Feed",
-    "FeedNotFound",
-    "FeedResult",
     "FeedStore",
-    "FetchError",
     "FetchLimits",
-    "Fetched",
-    "Fetcher",
     "FollowResult",
     "IngestConfig",
     "IngestReport",
     "Ingester",
     "LinkResult",
     "PollRunning",
-    "Resolver",
-    "Timings",
-    "file_stem",
     "format_every",
-    "front_matter",
-    "is_public",
-    "normalize_url",
     "parse_every",
-    "parse_link",
-    "resolve_host",
-    "slugify",
 ]

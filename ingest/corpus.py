@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from index import CorpusFormatError, iter_corpus_files, split_front_matter
+from index import iter_corpus_files, split_front_matter
+from kernel.errors import CorpusFormatError
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.errors import NewsdeskError
+from kernel.errors import NewsdeskError
 
 
 class FetchError(NewsdeskError):

@@ -15,8 +15,9 @@ from typing import Any
 
 import sqlite_utils
 
-from index import ConfigError, NewsdeskError, open_shared
 from ingest.errors import FeedNotFound
+from kernel.database import open_shared
+from kernel.errors import ConfigError, NewsdeskError
 
 FEEDS = "feeds"
 LINKS = "feed_links"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from index import BuildOptions, Embedder, NewsdeskError, build_index
+from index import BuildOptions, Embedder, build_index
 from ingest._take import FEED_ACCEPT, Run, poll_feed, take_link
 from ingest.corpus import normalize_url
 from ingest.errors import PollRunning
@@ -23,6 +23,7 @@ from ingest.feeds import Feed, FeedStore
 from ingest.fetch import Fetcher, FetchLimits
 from ingest.reports import IngestReport, Timings
 from ingest.safety import Resolver, parse_link, strip_userinfo
+from kernel.errors import NewsdeskError
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from index import BuildOptions, BuildSummary, CorpusNotFound, Embedder, build_index
+from index import BuildOptions, BuildSummary, Embedder, build_index
+from kernel.errors import CorpusNotFound
 from newsdesk.settings import Settings
 from newsdesk.wiring import open_encoder
 

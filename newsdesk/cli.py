@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from index import NewsdeskError
+from kernel.errors import NewsdeskError
 from newsdesk.commands import friendly_errors, settings_from
 from newsdesk.settings import Settings, load_settings
 from newsdesk.terminal import shown

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from index import EmptyQuestion, QuestionTooLong, UnreadableQuestion
+from kernel.errors import EmptyQuestion, QuestionTooLong, UnreadableQuestion
 from newsdesk.commands import friendly_errors, settings_from
 from newsdesk.terminal import json_line, shown
 from retrieval import NO_ANSWER, Answer, Quote, Source, relative_dates, spell_date
@@ -97,12 +97,13 @@ def ask_command(
 
     Example: newsdesk ask "When was Blinken's trip cancelled?" --json
     """
-    from newsdesk.wiring import make_answerer
+    from newsdesk.wiring import make_answerer, retrieval_config
     from retrieval import check_question
 
     day = parse_as_of(as_of)
     settings = settings_from(ctx)
-    check_question(question, max_chars=settings.newsdesk_max_question_chars)
+    # the answerer's own check, before the model loads
+    check_question(question, max_chars=retrieval_config(settings).max_question_chars)
     answer = make_answerer(settings).ask(question, k=k, as_of=day)
     _log(ctx, answer)
     click.echo(json_line(answer.to_json()) if as_json else format_answer(answer))
@@ -217,7 +218,7 @@ def eval_command(ctx: click.Context, qa_file: Path, as_json: bool, as_of: str | 
     Example: newsdesk eval --qa tests/data/qa.jsonl
     """
     from newsdesk.wiring import make_answerer
-    from retrieval.evaluation import evaluate, load_qa
+    from retrieval import evaluate, load_qa
 
     day = parse_as_of(as_of)
     items = load_qa(qa_file)

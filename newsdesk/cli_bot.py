@@ -22,14 +22,14 @@ MISSING_TOKEN = (
 
 
 def bot_config(settings: Settings) -> BotConfig:
-    """The bot's settings, from ours."""
+    """The bot's settings, from ours; it shows as many quotes as the answerer is set for."""
     from bot import BotConfig
+    from newsdesk.wiring import retrieval_config
 
     return BotConfig(
         guild_id=settings.newsdesk_guild_id,
-        top_k=settings.newsdesk_top_k,
+        top_k=retrieval_config(settings).top_k,
         cooldown_s=settings.newsdesk_cooldown_s,
-        max_question_chars=settings.newsdesk_max_question_chars,
         answer_in_thread=settings.newsdesk_answer_in_thread,
         connect_attempts=settings.newsdesk_connect_attempts,
         news_channel_id=settings.newsdesk_news_channel_id,
@@ -67,7 +67,8 @@ def build_report(summary: BuildSummary) -> BuildReport:
 
 def _ensure_index(settings: Settings, embedder: Embedder) -> None:
     """Build the index first when there is none yet."""
-    from index import IndexNotFound, read_manifest
+    from index import read_manifest
+    from kernel.errors import IndexNotFound
     from newsdesk.building import run_build
 
     try:

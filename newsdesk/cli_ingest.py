@@ -29,7 +29,7 @@ def _say(text: str, err: bool = False) -> None:
 def _shown_path(path: str | None) -> str:
     from pathlib import Path
 
-    from index.loaders import display_path
+    from index import display_path
 
     return display_path(Path(path)) if path else ""
 
@@ -201,7 +201,7 @@ def feeds_poll(ctx: click.Context, all_feeds: bool) -> None:
 
     Example: newsdesk feeds poll
     """
-    from index import NewsdeskError
+    from kernel.errors import NewsdeskError
     from newsdesk.ingesting import make_ingester
 
     try:

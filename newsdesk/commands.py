@@ -8,7 +8,7 @@ from typing import ParamSpec, TypeVar
 
 import click
 
-from index import NewsdeskError
+from kernel.errors import NewsdeskError
 from newsdesk.settings import Settings
 from newsdesk.terminal import shown
 

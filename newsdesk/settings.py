@@ -8,11 +8,16 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index import ConfigError
+from kernel.errors import ConfigError
 
 
 class Settings(BaseSettings):
-    """Every setting (docs/design.md, Settings); each is documented in `.env.example`."""
+    """Every setting (docs/design.md, Settings); each is documented in `.env.example`.
+
+    A setting that is `None` when unset takes the library's default, written once in its
+    dataclass (`retrieval.RetrievalConfig`); it is not imported here, so that a command
+    starts without loading the index libraries.
+    """
 
     model_config = SettingsConfigDict(
         env_file=".env", frozen=True, extra="ignore", env_ignore_empty=True
@@ -26,9 +31,9 @@ class Settings(BaseSettings):
     newsdesk_model: str | None = None
     newsdesk_encoder: Literal["fp32", "torch", "int8"] = "fp32"
     newsdesk_model_cache: Path = Path("var/models")
-    newsdesk_top_k: int = Field(default=4, ge=1, le=10)
+    newsdesk_top_k: int | None = Field(default=None, ge=1, le=10)
     newsdesk_cooldown_s: float = Field(default=5.0, ge=0)
-    newsdesk_max_question_chars: int = Field(default=500, ge=10, le=4000)
+    newsdesk_max_question_chars: int | None = Field(default=None, ge=10, le=4000)
     newsdesk_answer_in_thread: bool = False
     newsdesk_connect_attempts: int = Field(default=5, ge=1, le=1000)
     newsdesk_log_salt: SecretStr = SecretStr("newsdesk")

@@ -7,11 +7,14 @@ from pathlib import Path
 
 from index import Embedder, make_embedder
 from newsdesk.settings import Settings
-from retrieval import DEFAULT_MIN_CONFIDENCE, Answerer, QueryLog, RetrievalConfig, SearchConfig
+from retrieval import Answerer, QueryLog, RetrievalConfig, SearchConfig
 
 
 def retrieval_config(settings: Settings) -> RetrievalConfig:
-    """The retrieval knobs the settings ask for."""
+    """The retrieval knobs the settings ask for; one left unset keeps `RetrievalConfig`'s."""
+    default = RetrievalConfig()
+    top_k = settings.newsdesk_top_k
+    max_chars = settings.newsdesk_max_question_chars
     min_confidence = settings.newsdesk_min_confidence
     search = SearchConfig(
         rrf_k=settings.newsdesk_rrf_k,
@@ -19,10 +22,10 @@ def retrieval_config(settings: Settings) -> RetrievalConfig:
         lexical_weight=settings.newsdesk_lexical_weight,
     )
     return RetrievalConfig(
-        top_k=settings.newsdesk_top_k,
+        top_k=default.top_k if top_k is None else top_k,
         search=search,
-        min_confidence=DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence,
-        max_question_chars=settings.newsdesk_max_question_chars,
+        min_confidence=default.min_confidence if min_confidence is None else min_confidence,
+        max_question_chars=default.max_question_chars if max_chars is None else max_chars,
     )
 
 

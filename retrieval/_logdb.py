@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from index import BUSY_TIMEOUT_S, open_shared
+from kernel.database import BUSY_TIMEOUT_S, open_shared
 
 QUERIES = "queries"
 FEEDBACK = "feedback"

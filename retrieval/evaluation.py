@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from index import NewsdeskError
+from kernel.errors import NewsdeskError
 from retrieval.answer import Answer, Quote
 
 

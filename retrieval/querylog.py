@@ -15,13 +15,13 @@ from typing import Any
 
 import sqlite_utils
 
-from index import NewsdeskError, with_retries
+from kernel.database import with_retries
+from kernel.errors import NewsdeskError
 from retrieval._logdb import FEEDBACK, QUERIES, open_for_reading, open_for_writing
 from retrieval.answer import Answer
 
 log = logging.getLogger(__name__)
 
-INTERFACES = ("slash", "mention", "cli")
 _QUERIES = QUERIES
 _FEEDBACK = FEEDBACK
 
@@ -36,7 +36,7 @@ class LoggedQuery:
 
     query_id: int
     ts: str
-    interface: str
+    interface: str  # "slash", "mention" or "cli"
     question: str
     answered: bool
     answer: str | None

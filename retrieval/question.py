@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index import EmptyQuestion, QuestionTooLong, UnreadableQuestion, words
+from index import words
+from kernel.errors import EmptyQuestion, QuestionTooLong, UnreadableQuestion
 from language import (
     ASKS_FUTURE_PATTERN,
     DURATION_PATTERN,

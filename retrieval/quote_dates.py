@@ -7,7 +7,8 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from index import MONTH_NAMES, WEEKDAY_NAMES, find_dates
+from index import find_dates
+from language import MONTH_NAMES, WEEKDAY_NAMES
 from retrieval.answer import Quote, QuoteDate
 
 _YEAR = re.compile(r"\b\d{4}\b")

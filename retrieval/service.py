@@ -25,7 +25,7 @@ from retrieval.evidence import (
     gather_evidence,
     rank_sentences,
 )
-from retrieval.question import check_question
+from retrieval.question import Question, check_question
 from retrieval.quote_dates import date_quote, lead_date
 from retrieval.quotes import assemble_quotes
 from retrieval.reading import (
@@ -225,6 +225,18 @@ class Answerer:
             vectors = self.embedder.embed([text])
         return np.asarray(vectors[0], dtype=np.float32)
 
+    def check(self, question: str) -> Question:
+        """`question` read and checked against this answerer's limits, as `ask` checks it
+        first; cheap (no index, no model), so a front end can refuse a question before
+        spending anything on it.
+
+        Raises:
+            EmptyQuestion: nothing searchable in the question.
+            QuestionTooLong: longer than the configured maximum.
+            UnreadableQuestion: not valid text.
+        """
+        return check_question(question, max_chars=self.config.max_question_chars)
+
     def ask(self, question: str, *, k: int | None = None, as_of: dt.date | None = None) -> Answer:
         """Answer one question with verbatim quotes, or say the articles don't answer it.
 
@@ -237,7 +249,7 @@ class Answerer:
         """
         started = time.perf_counter()
         config = self.config
-        checked = check_question(question, max_chars=config.max_question_chars)
+        checked = self.check(question)
         if checked.kind not in config.cue_kinds:
             checked = replace(checked, kind=None)
         self._maybe_reload()

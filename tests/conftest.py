@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from index import BuildOptions, Int8Embedder, OnnxEmbedder, SentenceEmbedder, build_index
+from index import BuildOptions, SentenceEmbedder, build_index
+from index.onnx_encoder import Int8Embedder, OnnxEmbedder
 from tests.fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from index import BuildOptions, OpenIndex, build_index, load_index
-from retrieval import Question, QuestionContext, make_context
+from retrieval import Question
+from retrieval.context import QuestionContext, make_context
 
 _WORD = re.compile(r"\w+")
 

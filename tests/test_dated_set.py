@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from index import clean_body, find_dates, load_file
+from index import find_dates
+from index.cleaning import clean_body
+from index.loaders import load_file
 from retrieval.timeframe import question_timeframe
 
 DATED = Path(__file__).resolve().parent / "data" / "dated"

@@ -1,20 +1,24 @@
 """The layering rule (docs/design.md, Layers): imports point down only, heavy libraries stay
-in their layer, no import cycle inside a package, and `bench/` never imports the tests."""
+in their layer, no import cycle inside a package, `bench/` never imports the tests, and what
+is imported from a package's front door (its `__init__`) is among the names it exports."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("language", "index", "retrieval", "ingest", "bot", "newsdesk")
+PACKAGES = ("kernel", "language", "index", "retrieval", "ingest", "bot", "newsdesk")
 
 # What each package may not import (first-party packages and the libraries kept to one layer).
-# `language/` is the bottom: it imports none of ours, and every package may import it.
+# `kernel/` and `language/` are the bottom: each imports none of ours, and every package may
+# import them.
 FORBIDDEN = {
-    "language": {*PACKAGES[1:], "discord", "faiss", "sentence_transformers"},
+    "kernel": {*PACKAGES[1:], "discord", "faiss", "sentence_transformers"},
+    "language": {*PACKAGES[:1], *PACKAGES[2:], "discord", "faiss", "sentence_transformers"},
     "index": {"retrieval", "ingest", "bot", "newsdesk", "discord"},
     "retrieval": {"ingest", "bot", "newsdesk", "discord", "faiss", "sentence_transformers"},
     "ingest": {"retrieval", "bot", "newsdesk", "discord", "faiss", "sentence_transformers"},
@@ -126,7 +130,7 @@ BENCH = sorted((ROOT / "bench").rglob("*.py"))
 
 
 def test_every_package_has_modules_to_check():
-    assert {package for package, _ in MODULES} >= {"language", "index", "retrieval", "newsdesk"}
+    assert {package for package, _ in MODULES} == set(PACKAGES)
 
 
 @pytest.mark.parametrize(
@@ -160,6 +164,10 @@ def test_module_imports_only_what_its_layer_allows(package, path):
         ("language", "from index import words"),
         ("language", "import retrieval.cues"),
         ("retrieval", "from language._private import thing"),
+        ("kernel", "from index import load_index"),
+        ("kernel", "from language import STOPWORDS"),
+        ("language", "from kernel.errors import NewsdeskError"),
+        ("kernel", "import faiss"),
     ],
 )
 def test_forbidden_import_is_reported(package, source):
@@ -170,16 +178,19 @@ def test_forbidden_import_is_reported(package, source):
     ("package", "source"),
     [
         ("index", "import faiss\nfrom sentence_transformers import SentenceTransformer"),
-        ("index", "from .errors import NewsdeskError"),
+        ("index", "from .loaders import load_file"),
+        ("index", "from kernel.errors import NewsdeskError"),
         ("retrieval", "from index import load_index, tokenize"),
         ("retrieval", "from ._helpers import thing"),
-        ("bot", "import discord\nfrom retrieval import Answer\nfrom index.errors import Err"),
+        ("bot", "import discord\nfrom retrieval import Answer\nfrom kernel.errors import Err"),
         ("newsdesk", "from bot import run\nfrom retrieval import Answerer\nfrom index import x"),
         ("ingest", "import httpx\nfrom index import build_index"),
         ("bot", "from ingest import Ingester"),
         ("index", "from language import MONTH_NAMES"),
         ("retrieval", "from language import STOPWORDS"),
         ("language", "import re\nfrom language.numbers import NUMBER_WORDS"),
+        ("kernel", "import sqlite3\nfrom kernel.errors import NewsdeskError"),
+        ("ingest", "from kernel.database import open_shared"),
     ],
 )
 def test_allowed_import_is_not_reported(package, source):
@@ -228,3 +239,69 @@ def test_bench_never_imports_the_tests(path):
 )
 def test_bench_importing_the_tests_is_reported(source):
     assert "tests" in {n.split(".")[0] for n in imported_modules(source, "bench", "bench.x")}
+
+
+def exported_names(package: str) -> set[str]:
+    """The names a package's `__init__` lists in `__all__` (none when it has no `__all__`)."""
+    tree = ast.parse((ROOT / package / "__init__.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        if isinstance(target, ast.Name) and target.id == "__all__" and node.value is not None:
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+def front_door_misses(source: str, exports: dict[str, set[str]]) -> list[str]:
+    """Each `from <package> import name` in `source` whose name the package does not export
+    (a submodule, `from index import build`, is fine)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module in exports:
+            for alias in node.names:
+                package = node.module
+                if alias.name not in exports[package] and not (
+                    (ROOT / package / f"{alias.name}.py").exists()
+                    or (ROOT / package / alias.name / "__init__.py").exists()
+                ):
+                    found.append(f"{package}.{alias.name}")
+    return found
+
+
+IMPORTERS = sorted(
+    path
+    for folder in (*PACKAGES, "bench", "tests", "training")
+    if (ROOT / folder).is_dir()
+    for path in (ROOT / folder).rglob("*.py")
+)
+
+
+@pytest.mark.parametrize("path", IMPORTERS, ids=[str(p.relative_to(ROOT)) for p in IMPORTERS])
+def test_front_doors_are_asked_only_for_what_they_export(path):
+    exports = {package: exported_names(package) for package in PACKAGES}
+
+    assert front_door_misses(path.read_text(encoding="utf-8"), exports) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "misses"),
+    [
+        ("from index import NewsdeskError, load_index", ["index.NewsdeskError"]),
+        ("from retrieval import retrieve", ["retrieval.retrieve"]),
+        ("def f():\n    from kernel import NewsdeskError", ["kernel.NewsdeskError"]),
+        ("from retrieval.search import retrieve\nfrom index import build", []),
+        ("from retrieval import Answerer", []),
+    ],
+)
+def test_asking_a_front_door_for_a_name_it_does_not_export_is_reported(source, misses):
+    exports = {"index": {"load_index"}, "retrieval": {"Answerer"}, "kernel": set()}
+
+    assert front_door_misses(source, exports) == misses
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_name_a_front_door_exports_loads(package):
+    module = importlib.import_module(package)
+    names = getattr(module, "__all__", [])
+
+    assert sorted(names) == sorted(exported_names(package))
+    assert [name for name in names if not hasattr(module, name)] == []

@@ -17,8 +17,8 @@ from bot.ask._views import answer_view
 from bot.config import BotConfig, BotServices
 from bot.replies import FAILURE, NO_MENTIONS, send_ephemeral
 from bot.text import clip, plain_question
-from index.errors import EmptyQuestion, NewsdeskError, QuestionTooLong, UnreadableQuestion
-from retrieval import Answer, check_question
+from kernel.errors import EmptyQuestion, NewsdeskError, QuestionTooLong, UnreadableQuestion
+from retrieval import Answer
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class AskCog(commands.Cog):
     def refusal(self, question: str, user_id: int) -> str | None:
         """Why a question is not taken (a friendly sentence), or None to go ahead."""
         try:
-            check_question(question, max_chars=self.config.max_question_chars)
+            self.services.answerer.check(question)
         except EmptyQuestion:
             return USAGE
         except (QuestionTooLong, UnreadableQuestion) as exc:

@@ -13,7 +13,8 @@ import pytest
 import pytest_asyncio
 import yarl
 
-from bot import BotConfig, BotServices, NewsdeskBot, serve
+from bot import BotConfig, BotServices
+from bot.client import NewsdeskBot, serve
 from retrieval import Answerer, QueryLog, RetrievalConfig
 from tests.bot.discord_payloads import GUILD_ID, TOKEN
 from tests.bot.fake_discord import FakeDiscord

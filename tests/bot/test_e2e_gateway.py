@@ -55,6 +55,9 @@ class _SlowAnswerer:
     def index(self):
         return self.inner.index
 
+    def check(self, question: str):
+        return self.inner.check(question)
+
     def ask(self, question: str, *, k: int | None = None, as_of=None) -> Answer:
         self.threads.add(threading.get_ident())
         time.sleep(self.delay_s)

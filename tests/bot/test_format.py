@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from bot.ask import answer_embed, embed_size, more_sources_embed, quote_block, source_line
 from bot.text import size
-from retrieval import Answer, Quote, Source, date_quote, no_answer_message
+from retrieval import Answer, Quote, Source
+from retrieval.answer import no_answer_message
+from retrieval.quote_dates import date_quote
 
 EMOJI = "👍🏽 👨‍👩‍👧 🇺🇦 "
 HOSTILE = "@everyone <@&123> **bold** __u__ ~~s~~ ||spoiler|| `code` [link](https://evil.example) "

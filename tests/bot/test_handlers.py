@@ -14,8 +14,8 @@ from discord.ext import commands
 from bot import BotConfig, BotServices
 from bot.ask import USAGE, AskCog, Cooldown
 from bot.replies import FAILURE, NO_MENTIONS, on_tree_error
-from index.errors import IndexNotFound
-from retrieval import Answer, QueryLog, Quote, Source
+from kernel.errors import IndexNotFound
+from retrieval import Answer, QueryLog, Question, Quote, RetrievalConfig, Source, check_question
 
 BOT_ID = 777
 SOURCE = Source(
@@ -44,6 +44,9 @@ class FakeAnswerer:
     error: Exception | None = None
     questions: list[str] = field(default_factory=list)
     index: FakeIndex = field(default_factory=FakeIndex)
+
+    def check(self, question: str) -> Question:
+        return check_question(question, max_chars=RetrievalConfig.max_question_chars)
 
     def ask(self, question: str, *, k: int | None = None, as_of=None) -> Answer:
         self.questions.append(question)

@@ -13,8 +13,8 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot import BotConfig, BotServices, NewsdeskBot, serve
-from bot.client import BotStartError
+from bot import BotConfig, BotServices
+from bot.client import BotStartError, NewsdeskBot, serve
 from retrieval import QueryLog
 from tests.bot.discord_payloads import TOKEN
 

@@ -8,16 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import (
-    BuildOptions,
-    CorpusNotFound,
-    IndexFormatError,
-    IndexNotFound,
-    build_index,
-    load_index,
-    read_manifest,
-    tokenize,
-)
+from index import BuildOptions, build_index, load_index, read_manifest, tokenize
+from kernel.errors import CorpusNotFound, IndexFormatError, IndexNotFound
 from tests.conftest import _TINY
 from tests.fakes import FakeEmbedder
 

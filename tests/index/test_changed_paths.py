@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import index.build
-from index import BuildOptions, SharedEmbedder, article_chunk_counts, build_index, load_index
+from index import BuildOptions, SharedEmbedder, build_index, load_index
+from index.reader import article_chunk_counts
 from tests.fakes import FakeEmbedder
 from tests.index.synthetic import article
 

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index import BuildOptions, Span, build_index, chunk_sentences, load_index, segment
+from index import BuildOptions, build_index, load_index
 from index import split_sentences as split
+from index.chunking import Span, chunk_sentences, segment
 from tests.fakes import FakeEmbedder
 
 _COUNT = FakeEmbedder().count_tokens

@@ -6,7 +6,9 @@ from functools import cache
 
 import pytest
 
-from index import CleanText, SkippedFile, clean_body, load_file, split_sentences
+from index import split_sentences
+from index.cleaning import CleanText, clean_body
+from index.loaders import SkippedFile, load_file
 from tests.conftest import CORPUS
 
 

@@ -9,15 +9,10 @@ import shutil
 import numpy as np
 import pytest
 
-from index import (
-    IndexFormatError,
-    Int8Embedder,
-    ModelNotFound,
-    build_index,
-    load_index,
-    read_manifest,
-)
+from index import build_index, load_index, read_manifest
 from index.model_cache import file_sha256, model_folder, onnx_file_name
+from index.onnx_encoder import Int8Embedder
+from kernel.errors import IndexFormatError, ModelNotFound
 from retrieval import Answerer
 from tests.conftest import CORPUS, QA_FILE
 from tests.fakes import FakeEmbedder
@@ -136,7 +131,8 @@ def test_fp32_onnx_model_is_cached_beside_the_int8_one(onnx_fp32_embedder, model
 
 
 def test_fp32_is_the_onnx_export_and_torch_the_sentence_transformers_model(model_cache):
-    from index import OnnxEmbedder, SentenceEmbedder, make_embedder
+    from index import SentenceEmbedder, make_embedder
+    from index.onnx_encoder import OnnxEmbedder
 
     onnx = make_embedder("fp32", cache_dir=model_cache, threads=1)
     torch = make_embedder("torch", cache_dir=model_cache)

@@ -12,15 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index import (
-    BuildOptions,
-    NewsdeskError,
-    SkippedFile,
-    build_index,
-    iter_corpus_files,
-    load_file,
-    load_index,
-)
+from index import BuildOptions, build_index, iter_corpus_files, load_index
+from index.loaders import SkippedFile, load_file
+from kernel.errors import NewsdeskError
 from tests.fakes import FakeEmbedder
 
 OPTIONS = BuildOptions(chunk_tokens=32, overlap_tokens=8)

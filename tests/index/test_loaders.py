@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from index import BuildOptions, RawArticle, SkippedFile, build_index, clean_body, load_file
+from index import BuildOptions, build_index
+from index.cleaning import clean_body
+from index.loaders import RawArticle, SkippedFile, load_file
 from tests.conftest import CORPUS
 
 DATA = Path(__file__).parent / "data"

@@ -6,7 +6,9 @@ from itertools import pairwise
 
 import pytest
 
-from index import OpenIndex, clean_body, load_file, load_index, read_manifest, split_sentences
+from index import OpenIndex, load_index, read_manifest, split_sentences
+from index.cleaning import clean_body
+from index.loaders import load_file
 from tests.conftest import CORPUS
 
 STEMS = sorted(p.stem for p in CORPUS.glob("*.md"))

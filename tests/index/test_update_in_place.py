@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import BuildOptions, article_chunk_counts, build_index, load_index, term_hash, tokenize
+from index import BuildOptions, build_index, load_index, term_hash, tokenize
+from index.reader import article_chunk_counts
 from index.store import CHUNK_VECTORS, SENTENCE_TERM_COUNTS, SENTENCE_TERMS, VECTORS
 from index.update import MAX_APPENDED_SHARE
 from tests.fakes import FakeEmbedder

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ingest import Fetched, FetchError
+from ingest.errors import FetchError
 from ingest.extract import decode_page, extract_article
 from ingest.feedread import parse_feed
+from ingest.fetch import Fetched
 from tests.ingest.conftest import BRIDGE, snapshot
 from tests.ingest.server import Page, article_html, rfc822, rss
 

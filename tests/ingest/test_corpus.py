@@ -8,9 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index import load_file
-from ingest import ArticleFile, Catalog, file_stem
-from ingest.corpus import write_article
+from index.loaders import load_file
+from ingest.corpus import ArticleFile, Catalog, file_stem, write_article
 from tests.ingest.conftest import BRIDGE, serve_article
 
 BODY = "The council met on Monday. It approved the budget for the new school by nine votes."

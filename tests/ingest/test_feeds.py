@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from index import ConfigError, load_index
+from index import load_index
 from ingest import FeedStore, format_every, parse_every
+from kernel.errors import ConfigError
 from tests.fakes import FakeEmbedder
 from tests.ingest.server import Page
 

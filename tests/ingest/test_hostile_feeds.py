@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from index import load_index
-from ingest import Catalog, Ingester, PollRunning
+from ingest import Ingester, PollRunning
+from ingest.corpus import Catalog
 from ingest.ingester import one_at_a_time
 from tests.fakes import FakeEmbedder
 from tests.ingest.conftest import BRIDGE, serve_article

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest import is_public
+from ingest.safety import is_public
 from tests.ingest.server import Page
 
 PUBLIC_IP = "93.184.215.14"  # a public address: the test transport sends it to 127.0.0.1

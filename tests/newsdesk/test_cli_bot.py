@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 import bot
-from bot import BotConfig, BotServices, BotStartError, BuildReport
+from bot import BotConfig, BotServices, BuildReport
+from bot.client import BotStartError
 from newsdesk import cli as cli_module
 from newsdesk.cli import cli
 from newsdesk.cli_bot import MISSING_TOKEN
@@ -74,9 +75,8 @@ def test_builds_the_index_when_missing_and_hands_the_bot_its_settings(
     assert result.exit_code == 0, result.output
     [(config, services, token)] = fake_run_bot
     assert token == SECRET
-    assert config == BotConfig(
-        guild_id=42, top_k=3, cooldown_s=7, max_question_chars=300, answer_in_thread=True
-    )
+    assert config == BotConfig(guild_id=42, top_k=3, cooldown_s=7, answer_in_thread=True)
+    assert services.answerer.config.max_question_chars == 300  # the bot checks through it
     assert services.answerer.index.n_articles == 12
     assert services.querylog.path == tmp_path / "log.db"
     assert "building it first" in result.stderr

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index import BuildOptions, NewsdeskError, build_index
+from index import BuildOptions, build_index
+from kernel.errors import NewsdeskError
 from newsdesk.cli import _register_optional, cli
 from newsdesk.cli_ask import format_answer
 from newsdesk.terminal import json_line, shown

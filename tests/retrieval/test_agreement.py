@@ -9,9 +9,14 @@ import numpy as np
 import pytest
 
 from index import OpenIndex
-from retrieval import QuoteWeights, SentenceEvidence, SentenceFeatures, rank_sentences
 from retrieval.cues import answer_words
-from retrieval.evidence import agreement_bonus
+from retrieval.evidence import (
+    QuoteWeights,
+    SentenceEvidence,
+    SentenceFeatures,
+    agreement_bonus,
+    rank_sentences,
+)
 from tests.fakes import story_context, story_index
 
 STORIES = {

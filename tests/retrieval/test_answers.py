@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.text import plain_question
-from index import EmptyQuestion, QuestionTooLong, build_index
+from index import build_index
+from kernel.errors import EmptyQuestion, QuestionTooLong
 from retrieval import Answerer, RetrievalConfig
 from tests.conftest import CORPUS
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from retrieval import fuse_rankings
+from retrieval.search import fuse_rankings
 
 
 def test_fusion_puts_a_chunk_ranked_well_by_both_first():

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import Answer, QueryLog, QueryLogUnavailable, Quote, Source
+from retrieval import Answer, QueryLog, Quote, Source
+from retrieval.querylog import QueryLogUnavailable
 
 SOURCE = Source(
     article_id="002_b693",

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import Answer, QueryLog, QueryLogUnavailable
+from retrieval import Answer, QueryLog
+from retrieval.querylog import QueryLogUnavailable
 
 WRITERS, ROWS = 8, 50
 

@@ -1,8 +1,9 @@
 import pytest
 
-from index import EmptyQuestion, QuestionTooLong
-from retrieval import check_question, question_kind
+from kernel.errors import EmptyQuestion, QuestionTooLong
+from retrieval import check_question
 from retrieval.cues import find_cue, find_measure, find_since, find_speech, speaks_of_future
+from retrieval.question import question_kind
 
 
 @pytest.mark.parametrize(

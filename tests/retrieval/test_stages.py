@@ -9,23 +9,19 @@ import pytest
 
 from index import BuildOptions, OpenIndex, build_index, load_index, tokenize
 from index.store import SENTENCE_TERM_COUNTS, SENTENCE_TERMS
-from retrieval import (
-    NO_ANSWER,
-    Candidate,
-    Quote,
+from retrieval import NO_ANSWER, Quote, SearchConfig
+from retrieval.cues import find_cues
+from retrieval.evidence import (
     QuoteWeights,
-    SearchConfig,
     SentenceEvidence,
     SentenceFeatures,
     SentenceTerms,
-    answer_span,
-    assemble_quotes,
-    decide,
     gather_evidence,
     rank_sentences,
-    retrieve,
 )
-from retrieval.cues import find_cues
+from retrieval.quotes import answer_span, assemble_quotes
+from retrieval.search import Candidate, retrieve
+from retrieval.service import decide
 from tests.conftest import _TINY
 from tests.fakes import FakeEmbedder, story_context, story_index
 

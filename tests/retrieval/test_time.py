@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from index import load_index, tokenize
-from retrieval import Answerer, Quote, RetrievalConfig, Source, date_quote, lead_date
+from retrieval import Answerer, Quote, RetrievalConfig, Source
+from retrieval.quote_dates import date_quote, lead_date
 from tests.conftest import ROOT
 
 QUESTIONS = [
