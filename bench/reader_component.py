@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.datasets import DATA, ROOT, write_results, xquad
 from index import make_embedder, split_sentences
 from index.cleaning import clean_body
-from index.reader_model import MIN_SPAN_PROBABILITY, Reader
+from index.reader_model import MIN_SPAN_PROBABILITY, MODEL_DIR, Reader
 
 NEWSQA_QUESTIONS = 600
 
@@ -142,10 +142,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, help="only the first N questions of each set")
     parser.add_argument("--precision", default="fp32", choices=["fp32", "int8"])
+    parser.add_argument("--model", type=Path, default=MODEL_DIR, help="the reader's folder")
     args = parser.parse_args()
     cache_dir = ROOT / "var" / "models"
     embedder = make_embedder("fp32", cache_dir=cache_dir)
-    reader = Reader(cache_dir=cache_dir, precision=args.precision, min_span_probability=0.0)
+    reader = Reader(
+        args.model, cache_dir=cache_dir, precision=args.precision, min_span_probability=0.0
+    )
     sets = {"XQuAD (1,190)": (xquad_items(), True), "NewsQA (600)": (newsqa_items(), False)}
     results = {}
     started = time.perf_counter()

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+import statistics
 import string
+import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 from index.reader_model import ReadResult
 from training._data import Corpus
@@ -78,3 +83,37 @@ def describe(figures: dict[str, float]) -> str:
         f">= 0.5 {figures['answerable_max_ge_0.5']:.3f} | unanswerable with max < 0.5 "
         f"{figures['unanswerable_max_lt_0.5']:.3f} of {figures['unanswerable']:.0f}"
     )
+
+
+def precision_figures(corpus: Corpus, model_dir: Path, cache_dir: Path) -> dict[str, Any]:
+    """Validation figures of exported weights run as the product runs them (ONNX Runtime,
+    fused fp32 and int8), and the time a question's 8 candidates take at each."""
+    from index.model_cache import file_sha256
+    from index.reader_model import CARD_FILE, WEIGHTS_FILE, Reader
+
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="reader-check-") as tmp:
+        folder = Path(tmp)
+        for name in (WEIGHTS_FILE, "config.json", "tokenizer.json"):
+            (folder / name).symlink_to((model_dir / name).resolve())
+        digest = file_sha256(model_dir / WEIGHTS_FILE)
+        (folder / CARD_FILE).write_text(f"Weights SHA-256 (model.safetensors): `{digest}`\n")
+        for precision in ("fp32", "int8"):
+            reader = Reader(
+                folder, cache_dir=cache_dir, precision=precision, min_span_probability=0
+            )
+            figures[precision] = validate(corpus, reader.score)
+            figures[precision]["ms_8_candidates"] = _latency(reader, corpus)
+            print(f"onnx {precision}: {describe(figures[precision])}", flush=True)
+    return figures
+
+
+def _latency(reader: Any, corpus: Corpus) -> float:  # noqa: ANN401 (an index Reader)
+    """Median milliseconds of scoring 8 (previous, sentence) candidates for one question."""
+    pool = [corpus.text(g) for g in range(min(len(corpus.sentences), 400))]
+    times = []
+    for n, q in enumerate(corpus.validation[:60]):
+        started = time.perf_counter()
+        reader.score(q.text, pool[(8 * n) % 392 : (8 * n) % 392 + 8])
+        times.append(time.perf_counter() - started)
+    return 1000 * statistics.median(times)

@@ -47,7 +47,7 @@ from training._data import (
     make_group,
 )
 from training._model import ReaderNet, reader_loss, tensors
-from training._validate import ScoreFn, describe, validate
+from training._validate import ScoreFn, describe, precision_figures, validate
 
 
 def _parse() -> argparse.Namespace:
@@ -61,6 +61,9 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save-every", type=int, default=100, help="steps between checkpoints")
     parser.add_argument("--tiny", action="store_true", help="a few dozen steps, for tests")
+    parser.add_argument(
+        "--check", type=Path, help="only validate exported weights on ONNX Runtime (fp32, int8)"
+    )
     return parser.parse_args()
 
 
@@ -263,6 +266,10 @@ def main() -> None:
     base = default_model_path()
     corpus = load_corpus(tiny=args.tiny)
     print(f"validation articles (held out): {', '.join(VALIDATION_TITLES)}")
+    if args.check:
+        figures = precision_figures(corpus, args.check, ROOT / "var" / "models")
+        (args.out / "precision.json").write_text(json.dumps(figures, indent=2) + "\n")
+        return
     print(f"train {len(corpus.train)} questions, validation {len(corpus.validation)}", flush=True)
     _negatives(corpus, args.out)
     run = _Run(args, corpus, base)
