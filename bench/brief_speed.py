@@ -74,6 +74,46 @@ def median_ms(call, rounds: int) -> float:
     return round(statistics.median(times), 1)
 
 
+def measure_briefs(index, embed, rounds: int) -> dict:
+    """A brief over the day's and the week's articles, without and with a topic."""
+    results = {}
+    for name, first in (("day", DAY_FIRST), ("week", WEEK_FIRST)):
+        brief = make_brief(index, first=first, last=LAST)
+        results[f"brief_{name}"] = {
+            "since": first.isoformat(),
+            "until": LAST.isoformat(),
+            "articles": brief.articles,
+            "stories": len(brief.stories),
+            "ms": median_ms(lambda f=first: make_brief(index, first=f, last=LAST), rounds),
+            "with_topic_ms": median_ms(
+                lambda f=first: make_brief(
+                    index, first=f, last=LAST, topic="Dick Cheney", embed=embed
+                ),
+                rounds,
+            ),
+        }
+        print(name, results[f"brief_{name}"], flush=True)
+    return results
+
+
+def measure_timelines(index, embed, rounds: int) -> dict:
+    """A timeline of each topic over the whole index."""
+    timelines = {}
+    for topic in TOPICS:
+        found = make_timeline(index, topic, embed=embed)
+        timelines[topic] = {
+            "entries": len(found.entries),
+            "ms": median_ms(lambda t=topic: make_timeline(index, t, embed=embed), rounds),
+        }
+        print(topic, timelines[topic], flush=True)
+    return {
+        "articles": index.n_articles,
+        "per_topic": timelines,
+        "median_ms": statistics.median(t["ms"] for t in timelines.values()),
+        "max_ms": max(t["ms"] for t in timelines.values()),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -91,38 +131,10 @@ def main() -> None:
         "load_average_before": os.getloadavg(),
         "index_articles": index.n_articles,
         "index_chunks": index.n_chunks,
+        **measure_briefs(index, embed, args.rounds),
+        "timeline": measure_timelines(index, embed, args.rounds),
+        "load_average_after": os.getloadavg(),
     }
-    for name, first in (("day", DAY_FIRST), ("week", WEEK_FIRST)):
-        brief = make_brief(index, first=first, last=LAST)
-        results[f"brief_{name}"] = {
-            "since": first.isoformat(),
-            "until": LAST.isoformat(),
-            "articles": brief.articles,
-            "stories": len(brief.stories),
-            "ms": median_ms(lambda f=first: make_brief(index, first=f, last=LAST), args.rounds),
-            "with_topic_ms": median_ms(
-                lambda f=first: make_brief(
-                    index, first=f, last=LAST, topic="Dick Cheney", embed=embed
-                ),
-                args.rounds,
-            ),
-        }
-        print(name, results[f"brief_{name}"], flush=True)
-    timelines = {}
-    for topic in TOPICS:
-        found = make_timeline(index, topic, embed=embed)
-        timelines[topic] = {
-            "entries": len(found.entries),
-            "ms": median_ms(lambda t=topic: make_timeline(index, t, embed=embed), args.rounds),
-        }
-        print(topic, timelines[topic], flush=True)
-    results["timeline"] = {
-        "articles": index.n_articles,
-        "per_topic": timelines,
-        "median_ms": statistics.median(t["ms"] for t in timelines.values()),
-        "max_ms": max(t["ms"] for t in timelines.values()),
-    }
-    results["load_average_after"] = os.getloadavg()
     write_results(RESULTS, results)
 
 

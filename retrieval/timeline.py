@@ -7,19 +7,18 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from index import DateMention, OpenIndex, find_dates, iso_window, tokenize
+from index import OpenIndex, tokenize
 from kernel.errors import NewsdeskError
-from language import PAST_PATTERN, SINCE_WORDS
+from retrieval._events import DatedBy, Event, date_event
 from retrieval._stories import (
     StoryConfig,
     article_vectors,
     covers_terms,
-    is_statement,
     source_of,
     topic_terms,
 )
@@ -28,19 +27,14 @@ from retrieval.evidence import SentenceTerms
 from retrieval.quote_dates import spell_date
 
 Embed = Callable[[str], NDArray[np.float32]]
-DatedBy = Literal["text", "published"]
 
 MAX_TOPIC_CHARS = 200
 
-_PAST = re.compile(PAST_PATTERN, re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _WORDS = re.compile(r"\w+")
 _COPY_SHARE = 0.6  # the share of the longer sentence's words a shorter copy holds
 _SPACE = re.compile(r"\s+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_LAST_WORD = re.compile(r"(\w+)\W*$")
-_FIRST_WORD = re.compile(r"\W*(\w+)")
-_FINEST = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
 class BadTopic(NewsdeskError):
@@ -135,18 +129,6 @@ class Timeline:
         }
 
 
-@dataclass(frozen=True)
-class _Found:
-    """A sentence about the topic, with its relevance and its event date."""
-
-    sentence_id: int
-    relevance: float
-    date: str
-    start: dt.date  # the first day the date covers, to order by
-    dated_by: DatedBy
-    date_text: str | None
-
-
 def make_timeline(
     index: OpenIndex,
     topic: str,
@@ -165,7 +147,7 @@ def make_timeline(
     allowed = _window(index, since, as_of)
     vector = np.asarray(embed(topic), dtype=np.float32)
     sentences = _about(index, topic, vector, allowed, config)
-    found = [f for f in (_dated(index, s, r) for s, r in sentences) if f is not None]
+    found = [f for f in (date_event(index, s, r) for s, r in sentences) if f is not None]
     entries = _collapse(index, found, config)[: config.entries]
     entries.sort(key=lambda group: (group[0].start, _day(index, group[0]), group[0].sentence_id))
     searched = len(np.unique(index.chunk_rows[allowed, 0])) if allowed.any() else 0
@@ -241,73 +223,16 @@ def _relevant_articles(
     }
 
 
-def _dated(index: OpenIndex, sentence_id: int, relevance: float) -> _Found | None:
-    """The sentence with its event date, or None when it reports no event or cannot be
-    dated (an undated article's sentence that names no date of its own)."""
-    text = index.sentence_text(sentence_id)
-    article = index.sentence_span(sentence_id)[0]
-    published = index.published_on(article)
-    if not is_statement(text, StoryConfig()):
-        return None
-    mentions = _event_dates(text, published)
-    if not mentions and not _PAST.search(text):
-        return None
-    chosen = _event_date(mentions, published)
-    if chosen is not None:
-        assert chosen.resolved is not None and chosen.grain is not None
-        start = iso_window(chosen.resolved, chosen.grain)[0]
-        return _Found(sentence_id, relevance, chosen.resolved, start, "text", chosen.text)
-    if published is None:
-        return None
-    return _Found(sentence_id, relevance, published.isoformat(), published, "published", None)
-
-
-def _event_dates(text: str, published: dt.date | None) -> list[DateMention]:
-    """The resolved dates of a sentence that can date what it reports: not a starting point
-    ("since 1998"), nor a week, month or year that only holds the publication day ("this
-    year"): the publication day says more."""
-    kept = []
-    for mention in find_dates(text, published):
-        if mention.resolved is None or mention.grain is None:
-            continue
-        lead = _FIRST_WORD.match(mention.text)
-        before = _LAST_WORD.search(text, 0, mention.start)
-        words = {w[1].lower() for w in (lead, before) if w is not None}
-        if words & set(SINCE_WORDS):
-            continue
-        first, last = iso_window(mention.resolved, mention.grain)
-        if mention.grain != "day" and published is not None and first <= published <= last:
-            continue
-        kept.append(mention)
-    return kept
-
-
-def _event_date(mentions: list[DateMention], published: dt.date | None) -> DateMention | None:
-    """The date of what the sentence reports: the finest date that has passed by publication
-    ("ruled on Monday" rather than the "September 9" it set); failing that, the first date
-    still to come ("will reopen on May 20"); None when it names none."""
-    if not mentions:
-        return None
-    passed = [
-        m
-        for m in mentions
-        if published is None or iso_window(m.resolved or "", m.grain or "day")[0] <= published
-    ]
-    if not passed:
-        return mentions[0]
-    return min(passed, key=lambda m: _FINEST[m.grain or "year"])
-
-
-def _day(index: OpenIndex, found: _Found) -> int:
+def _day(index: OpenIndex, found: Event) -> int:
     return int(index.article_day[index.sentence_span(found.sentence_id)[0]])
 
 
-def _collapse(index: OpenIndex, found: list[_Found], config: TimelineConfig) -> list[list[_Found]]:
+def _collapse(index: OpenIndex, found: list[Event], config: TimelineConfig) -> list[list[Event]]:
     """The sentences grouped into copies, most relevant group first; each group's first
     member is its earliest published copy. Copies have the same words (one may add a few:
     "…,” his family said"), or vectors at least `copy_similarity` close and the same numbers.
     """
-    groups: list[list[_Found]] = []
+    groups: list[list[Event]] = []
     keys: list[tuple[str, frozenset[str], NDArray[np.float32]]] = []
     for item in sorted(found, key=lambda f: -f.relevance):
         text = index.sentence_text(item.sentence_id)
@@ -332,7 +257,7 @@ def _same_words(one: str, other: str) -> bool:
     return bool(short) and short in long and len(short) >= _COPY_SHARE * len(long)
 
 
-def _entry(index: OpenIndex, group: list[_Found]) -> TimelineEntry:
+def _entry(index: OpenIndex, group: list[Event]) -> TimelineEntry:
     """A group of copies as one entry, dated by its earliest published copy."""
     first = group[0]
     sources = tuple(source_of(index, *index.sentence_span(f.sentence_id)) for f in group)
