@@ -165,9 +165,9 @@ def _in_place_line(delta: dict[str, int]) -> str:
 
 def _register_optional() -> None:
     """Attach the command groups that live in their own modules."""
-    from newsdesk import cli_ask, cli_bot, cli_ingest, cli_log
+    from newsdesk import cli_ask, cli_bot, cli_ingest, cli_log, cli_news
 
-    for module in (cli_ask, cli_bot, cli_ingest, cli_log):
+    for module in (cli_ask, cli_bot, cli_ingest, cli_log, cli_news):
         for command in module.COMMANDS:
             cli.add_command(command)
 

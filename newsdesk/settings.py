@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kernel.errors import ConfigError
+
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 
 
 class Settings(BaseSettings):
@@ -49,6 +53,30 @@ class Settings(BaseSettings):
     newsdesk_news_channel_id: int | None = None
     newsdesk_feed_check_s: float = Field(default=60.0, ge=10, le=86400)
     newsdesk_fetch_timeout_s: float | None = Field(default=None, gt=0, le=300)
+    newsdesk_brief_at: str | None = None
+    newsdesk_timezone: str = "UTC"
+
+    @field_validator("newsdesk_brief_at")
+    @classmethod
+    def _clock_time(cls, value: str | None) -> str | None:
+        """A time of day written HH:MM (24-hour clock)."""
+        if value is None:
+            return None
+        if not _CLOCK.fullmatch(value.strip()):
+            raise ValueError(f"a time of day like 07:00 (24-hour HH:MM), not {value!r}")
+        return value.strip()
+
+    @field_validator("newsdesk_timezone")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        """A time zone name of the IANA database, such as Europe/Paris or UTC."""
+        try:
+            ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"a time zone name such as UTC or Europe/Paris, not {value!r}"
+            ) from None
+        return value.strip()
 
 
 def load_settings() -> Settings:
