@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.admin import AdminCog
 from bot.ask import DYNAMIC_ITEMS, AskCog
 from bot.config import BotConfig, BotServices
+from bot.desk import DeskCog
 from bot.news import NewsCog
 from bot.replies import NO_MENTIONS, on_tree_error
 from kernel.errors import NewsdeskError
@@ -48,6 +49,7 @@ class NewsdeskBot(commands.Bot):
         await self.add_cog(AdminCog(self.config, self.services))
         if self.services.news is not None:
             await self.add_cog(NewsCog(self, self.config, self.services, self.services.news))
+        await self.add_cog(DeskCog(self, self.config, self.services))
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.tree.error(on_tree_error)
         await self.sync_commands()

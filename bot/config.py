@@ -27,6 +27,8 @@ class BotConfig:
     connect_pause_s: float = 2.0  # the first pause between them; each doubles, up to a minute
     news_channel_id: int | None = None  # where a feed poll that added articles lists them
     feed_check_s: float = 60.0  # how often the bot looks for feeds that are due
+    brief_at: dt.time | None = None  # when the daily brief goes to the news channel
+    timezone: str = "UTC"  # the time zone `brief_at` is read in
 
     @property
     def more_k(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -34,6 +35,12 @@ def bot_config(settings: Settings) -> BotConfig:
         connect_attempts=settings.newsdesk_connect_attempts,
         news_channel_id=settings.newsdesk_news_channel_id,
         feed_check_s=settings.newsdesk_feed_check_s,
+        brief_at=(
+            dt.time.fromisoformat(settings.newsdesk_brief_at)
+            if settings.newsdesk_brief_at
+            else None
+        ),
+        timezone=settings.newsdesk_timezone,
     )
 
 
