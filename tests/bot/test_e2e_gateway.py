@@ -28,7 +28,14 @@ async def test_commands_sync_once_to_the_configured_guild(fake_discord: FakeDisc
     put = await fake_discord.wait_for_request(
         "PUT", rf"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
     )
-    assert {c["name"] for c in put.body} == {"ask", "sources", "reindex", "stats"}
+    assert {c["name"] for c in put.body} == {
+        "ask",
+        "sources",
+        "reindex",
+        "stats",
+        "brief",
+        "timeline",
+    }
     assert not [r for r in fake_discord.requests if r.path == f"/applications/{APP_ID}/commands"]
     identify = await fake_discord.wait_for_op(2)
     assert identify.payload["d"]["intents"] & (1 << 15) == 0  # no message-content intent
@@ -37,7 +44,14 @@ async def test_commands_sync_once_to_the_configured_guild(fake_discord: FakeDisc
 async def test_commands_sync_globally_without_a_guild(fake_discord: FakeDiscord, start_bot):
     await start_bot(config=BotConfig(guild_id=None, guild_ready_timeout_s=0.05))
     put = await fake_discord.wait_for_request("PUT", rf"/applications/{APP_ID}/commands")
-    assert {c["name"] for c in put.body} == {"ask", "sources", "reindex", "stats"}
+    assert {c["name"] for c in put.body} == {
+        "ask",
+        "sources",
+        "reindex",
+        "stats",
+        "brief",
+        "timeline",
+    }
     assert not [r for r in fake_discord.requests if "/guilds/" in r.path]
 
 
