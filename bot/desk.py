@@ -13,8 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.ask import embed_size, source_line
-from bot.ask._format import also_in, within_limits
+from bot.ask import also_in, embed_size, source_line, within_limits
 from bot.config import BotConfig, BotServices
 from bot.replies import NO_MENTIONS, send_ephemeral
 from bot.text import (
@@ -29,13 +28,16 @@ from bot.text import (
     size,
 )
 from kernel.errors import NewsdeskError
-from retrieval import Answerer
-from retrieval.brief import Brief, Story, brief_window, make_brief
-from retrieval.timeline import (
+from retrieval import (
+    Answerer,
+    Brief,
+    Story,
     Timeline,
     TimelineConfig,
     TimelineEntry,
+    brief_window,
     check_topic,
+    make_brief,
     make_timeline,
 )
 

@@ -13,9 +13,7 @@ from newsdesk.terminal import json_line, shown
 
 if TYPE_CHECKING:
     from index import OpenIndex
-    from retrieval import Source
-    from retrieval.brief import Brief, Embed, Story
-    from retrieval.timeline import Timeline, TimelineEntry
+    from retrieval import Brief, Embed, Source, Story, Timeline, TimelineEntry
 
 _SINCE_HELP = (
     "Articles published since: a span (24h, 2d, 1w) back from the as-of day, or a day "
@@ -121,7 +119,7 @@ def brief_command(
 
     Example: newsdesk brief --since 2d --topic "bus fares"
     """
-    from retrieval.brief import brief_window, make_brief
+    from retrieval import brief_window, make_brief
 
     first, last = brief_window(since, parse_as_of(as_of) or dt.date.today())
     index, embed = _open(ctx, with_model=bool(topic and topic.strip()))
@@ -152,7 +150,7 @@ def timeline_command(
 
     Example: newsdesk timeline Halvern bridge --json
     """
-    from retrieval.timeline import TimelineConfig, check_topic, make_timeline
+    from retrieval import TimelineConfig, check_topic, make_timeline
 
     topic = check_topic(" ".join(words))
     first = _since_day(since)

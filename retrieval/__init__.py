@@ -15,12 +15,20 @@ from kernel.exports import lazy_names
 
 if TYPE_CHECKING:
     from retrieval.answer import NO_ANSWER, Answer, Quote, QuoteDate, Source
+    from retrieval.brief import Brief, Embed, Story, brief_window, make_brief
     from retrieval.evaluation import evaluate, load_qa
     from retrieval.querylog import LoggedQuery, LogStats, QueryLog, UnansweredQuestion
     from retrieval.question import Question, check_question
     from retrieval.quote_dates import relative_dates, spell_date
     from retrieval.search import SearchConfig
     from retrieval.service import Answerer, RetrievalConfig
+    from retrieval.timeline import (
+        Timeline,
+        TimelineConfig,
+        TimelineEntry,
+        check_topic,
+        make_timeline,
+    )
 
 _SOURCES = {
     # the answerer and its settings
@@ -43,6 +51,17 @@ _SOURCES = {
     "LoggedQuery": "retrieval.querylog",
     "LogStats": "retrieval.querylog",
     "UnansweredQuestion": "retrieval.querylog",
+    # the news views: a brief of a time window's stories, a timeline of one story
+    "Brief": "retrieval.brief",
+    "Embed": "retrieval.brief",
+    "Story": "retrieval.brief",
+    "brief_window": "retrieval.brief",
+    "make_brief": "retrieval.brief",
+    "Timeline": "retrieval.timeline",
+    "TimelineConfig": "retrieval.timeline",
+    "TimelineEntry": "retrieval.timeline",
+    "check_topic": "retrieval.timeline",
+    "make_timeline": "retrieval.timeline",
     # evaluation (`newsdesk eval`)
     "evaluate": "retrieval.evaluation",
     "load_qa": "retrieval.evaluation",
@@ -56,6 +75,8 @@ __all__ = [
     "NO_ANSWER",
     "Answer",
     "Answerer",
+    "Brief",
+    "Embed",
     "LogStats",
     "LoggedQuery",
     "QueryLog",
@@ -65,10 +86,18 @@ __all__ = [
     "RetrievalConfig",
     "SearchConfig",
     "Source",
+    "Story",
+    "Timeline",
+    "TimelineConfig",
+    "TimelineEntry",
     "UnansweredQuestion",
+    "brief_window",
     "check_question",
+    "check_topic",
     "evaluate",
     "load_qa",
+    "make_brief",
+    "make_timeline",
     "relative_dates",
     "spell_date",
 ]

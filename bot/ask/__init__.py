@@ -2,7 +2,15 @@
 
 from bot.ask._cog import USAGE, AskCog
 from bot.ask._cooldown import Cooldown
-from bot.ask._format import answer_embed, embed_size, more_sources_embed, quote_block, source_line
+from bot.ask._format import (
+    also_in,
+    answer_embed,
+    embed_size,
+    more_sources_embed,
+    quote_block,
+    source_line,
+    within_limits,
+)
 from bot.ask._views import DYNAMIC_ITEMS, MoreSourcesButton, VoteButton, answer_view
 
 __all__ = [
@@ -12,10 +20,12 @@ __all__ = [
     "Cooldown",
     "MoreSourcesButton",
     "VoteButton",
+    "also_in",
     "answer_embed",
     "answer_view",
     "embed_size",
     "more_sources_embed",
     "quote_block",
     "source_line",
+    "within_limits",
 ]
