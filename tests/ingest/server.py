@@ -9,11 +9,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import format_datetime
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
+
+from bench.news_site import rfc822, rss
+
+__all__ = ["NewsServer", "Page", "article_html", "atom", "rfc822", "rss"]
 
 
 @dataclass
@@ -71,23 +73,6 @@ def article_html(
     )
 
 
-def rss(title: str, items: list[tuple[str, str, str | None]], *, base: str) -> bytes:
-    """An RSS 2.0 feed; items are (title, path, RFC 822 date or None)."""
-    parts = []
-    for item_title, path, date in items:
-        pub = f"<pubDate>{date}</pubDate>" if date else ""
-        parts.append(
-            f"<item><title>{escape(item_title)}</title><link>{base}{path}</link>"
-            f"<guid>{base}{path}</guid>{pub}<description>Summary.</description></item>"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>{escape(title)}</title><link>{base}/</link><description>News</description>"
-        + "".join(parts)
-        + "</channel></rss>"
-    ).encode()
-
-
 def atom(title: str, items: list[tuple[str, str, str]], *, base: str) -> bytes:
     """An Atom feed; items are (title, path, ISO date)."""
     entries = "".join(
@@ -100,10 +85,6 @@ def atom(title: str, items: list[tuple[str, str, str]], *, base: str) -> bytes:
         f"<title>{escape(title)}</title><id>{base}/atom</id><updated>2024-03-05T00:00:00Z"
         f"</updated>{entries}</feed>"
     ).encode()
-
-
-def rfc822(day: int) -> str:
-    return format_datetime(datetime(2024, 3, day, 9, 0, tzinfo=UTC), usegmt=True)
 
 
 class _QuietServer(ThreadingHTTPServer):
