@@ -6,7 +6,7 @@ the five bundled articles and 40 BBC articles, which this script indexes togethe
 other BBC articles the questions name (copies of the same story) under var/bench/dev; the
 BBC texts are read from ../shared/data and never copied into the repository.
 
-    .venv/bin/python bench/eval_dev.py [--misses]
+    .venv/bin/python bench/eval_dev.py [--misses] [--reader int8|fp32|off]
 
 Prints the metrics of `newsdesk eval` (and, with --misses, every question whose first quote
 misses) and writes them to bench/results/eval_dev.json. Tune on this set, not on
@@ -25,7 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import DATA, ROOT, WORK
-from index import BuildOptions, Embedder, build_index, make_embedder
+from bench.eval_public import answer_words_match
+from index import BuildOptions, Embedder, Reader, build_index, make_embedder
 from retrieval import Answerer
 from retrieval.evaluation import evaluate, load_qa, quote_hits
 
@@ -70,15 +71,24 @@ def dev_index(embedder: Embedder, qa_lines: list[dict]) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", action="store_true", help="List the questions missed.")
+    parser.add_argument("--reader", default="int8", choices=["fp32", "int8", "off"])
     args = parser.parse_args()
     qa_lines = [json.loads(line) for line in QA.read_text().splitlines() if line.strip()]
     embedder = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
     index_dir = dev_index(embedder, qa_lines)
-    answerer = Answerer(index_dir, embedder)
+    reader = None
+    if args.reader != "off":
+        reader = Reader(cache_dir=ROOT / "var" / "models", precision=args.reader)
+    answerer = Answerer(index_dir, embedder, reader=reader)
     answerer.ask("warm up")
     items = load_qa(QA)
     started = time.perf_counter()
     report = evaluate(answerer.ask, items)
+    answerable = [(i, a) for i, a in zip(items, report.results, strict=True) if i.answers]
+    report.metrics["answer_words_em@1"] = sum(
+        bool(a.quotes) and answer_words_match(a.quotes[0], list(i.answers)) for i, a in answerable
+    ) / len(answerable)
+    report.metrics["reader"] = args.reader
     for name, value in report.metrics.items():
         print(f"{name:22} {value:.3f}" if isinstance(value, float) else f"{name:22} {value}")
     if args.misses:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import string
 import sys
 import time
 from dataclasses import replace
@@ -27,14 +28,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, index_folder, newsqa, results_file, xquad
-from index import make_embedder
-from retrieval import Answerer, RetrievalConfig, check_question
+from index import Reader, make_embedder
+from retrieval import Answerer, Quote, RetrievalConfig, check_question
 from retrieval.context import make_context
 from retrieval.evidence import QuoteWeights
+from retrieval.reading import ReaderWeights
 from retrieval.search import retrieve
 from retrieval.service import DEFAULT_MIN_CONFIDENCE
 
-FULL = RetrievalConfig(min_confidence=0.0)
+FULL = RetrievalConfig(min_confidence=0.0, reader=ReaderWeights(min_confidence=0.0))
+READ = "full pipeline + reader"  # the full pipeline with the trained reader's stage
 W = QuoteWeights()
 PIPELINES = {
     "bm25 alone": replace(
@@ -50,6 +53,7 @@ PIPELINES = {
         weights=replace(W, lexical=0.0, chunk_lexical=0.0, passage_lexical=0.0, cue=0.0, lead=0.0),
     ),
     "full pipeline": FULL,
+    READ: FULL,
     "full, no 'when' cue": replace(FULL, cue_kinds=FULL.cue_kinds - {"when"}),
     "full, no 'who' cue": replace(FULL, cue_kinds=FULL.cue_kinds - {"who"}),
     "full, no 'how many' cue": replace(FULL, cue_kinds=FULL.cue_kinds - {"number"}),
@@ -63,14 +67,30 @@ def contains(text: str, answers: list[str]) -> bool:
     return any(a.lower() in low for a in answers)
 
 
+def normalise(text: str) -> str:
+    """SQuAD's answer normalisation: lower case, no punctuation, articles or extra spaces."""
+    text = "".join(c for c in text.lower() if c not in string.punctuation)
+    return " ".join(w for w in text.split() if w not in ("a", "an", "the"))
+
+
+def answer_words_match(quote: Quote, answers: list[str]) -> bool:
+    """The quote's bold words are a gold answer (exact match, SQuAD-normalised)."""
+    if quote.highlight is None:
+        return False
+    words = normalise(quote.text[quote.highlight[0] : quote.highlight[1]])
+    return any(words == normalise(a) for a in answers)
+
+
 def run(answerer: Answerer, items: list[dict]) -> dict[str, float]:
-    quote_hits, chunk_hits, answered, words = [], [], [], []
+    quote_hits, chunk_hits, answered, words, exact = [], [], [], [], []
+    line = ReaderWeights().min_confidence if answerer.reader else DEFAULT_MIN_CONFIDENCE
     index = answerer.index
     for item in items:
         answer = answerer.ask(item["question"], k=5)
         hits = [contains(q.text, item["answers"]) for q in answer.quotes]
         quote_hits.append((hits[:1] == [True], any(hits[:5])))
-        answered.append(bool(answer.quotes) and answer.quotes[0].score >= DEFAULT_MIN_CONFIDENCE)
+        answered.append(bool(answer.quotes) and answer.quotes[0].score >= line)
+        exact.append(bool(answer.quotes) and answer_words_match(answer.quotes[0], item["answers"]))
         words.extend(len(q.text.split()) for q in answer.quotes[:1])
         checked = check_question(item["question"], max_chars=10_000)
         context = make_context(index, checked, answerer.embed_question(checked.text))
@@ -85,15 +105,22 @@ def run(answerer: Answerer, items: list[dict]) -> dict[str, float]:
         "chunk_hit@5": float(c[:, 1].mean()),
         "answered_share": float(np.mean(answered)),
         "quote_words_median": float(np.median(words)),
+        "answer_words_em@1": float(np.mean(exact)),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoder", default="fp32", choices=["fp32", "int8"])
-    encoder = parser.parse_args().encoder
+    parser.add_argument("--only", help="Run only these pipelines (comma-separated names).")
+    parser.add_argument("--reader", default="int8", choices=["fp32", "int8"])
+    args = parser.parse_args()
+    encoder = args.encoder
+    reader = Reader(cache_dir=ROOT / "var" / "models", precision=args.reader)
     embedder = make_embedder(encoder, cache_dir=ROOT / "var" / "models")
     pipelines = PIPELINES if encoder == "fp32" else {"full pipeline": FULL}
+    if args.only:
+        pipelines = {name: pipelines[name] for name in args.only.split(",")}
     sets = {
         "XQuAD (1,190)": ("xquad", xquad()[1]),
         "NewsQA (1,000, seed 0)": ("newsqa", newsqa()[1]),
@@ -102,7 +129,12 @@ def main() -> None:
     started = time.perf_counter()
     for label, (name, items) in sets.items():
         for pipeline, config in pipelines.items():
-            answerer = Answerer(index_folder(name, encoder), embedder, config)
+            answerer = Answerer(
+                index_folder(name, encoder),
+                embedder,
+                config,
+                reader=reader if pipeline == READ else None,
+            )
             results.setdefault(pipeline, {})[label] = run(answerer, items)
             r = results[pipeline][label]
             print(

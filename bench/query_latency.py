@@ -11,13 +11,16 @@ embed them (the default fp32 encoder: the model's fused fp32 ONNX export, two th
 the median time of one question's embedding alone is printed for it, for it on one thread
 and for the torch model.
 
-    .venv/bin/python bench/query_latency.py
+    .venv/bin/python bench/query_latency.py [--reader int8|fp32|off]
+
+Answers are read by the trained reader as `NEWSDESK_READER` asks (int8 by default).
 
 Figures go to bench/results/query_latency.json.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import sys
@@ -30,7 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, WORK, newsqa, write_results
-from index import Embedder, SentenceEmbedder, build_index, make_embedder
+from index import Embedder, Reader, SentenceEmbedder, build_index, make_embedder
 from retrieval import Answerer
 from retrieval.evaluation import load_qa
 
@@ -75,9 +78,13 @@ def embedding_ms(embedder: Embedder, questions: list[str]) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reader", default="int8", choices=["fp32", "int8", "off"])
+    reader_mode = parser.parse_args().reader
     torch_model = SentenceEmbedder()
     cache = ROOT / "var" / "models"
     embedder = make_embedder("fp32", cache_dir=cache, threads=2)
+    reader = None if reader_mode == "off" else Reader(cache_dir=cache, precision=reader_mode)
     one_thread = make_embedder("fp32", cache_dir=cache, threads=1)
     bundled_questions = [
         json.loads(x)["question"]
@@ -94,18 +101,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         build_index(ROOT / "corpus", Path(tmp) / "index", embedder)
         results["bundled corpus (5 articles)"] = measure(
-            Answerer(Path(tmp) / "index", embedder), bundled_questions
+            Answerer(Path(tmp) / "index", embedder, reader=reader), bundled_questions
         )
     rtqa = ROOT / "var" / "rtqa" / "index"
     if rtqa.exists():
         items = [i for i in load_qa(ROOT / "var" / "realtimeqa_dev.jsonl") if i.answerable]
         results["RealTimeQA corpus (5,270 articles)"] = measure(
-            Answerer(rtqa, embedder), [i.question for i in items], [i.as_of for i in items]
+            Answerer(rtqa, embedder, reader=reader),
+            [i.question for i in items],
+            [i.as_of for i in items],
         )
     if (WORK / "newsqa" / "index").exists():
         _, records = newsqa()
         results["NewsQA corpus (2,201 articles)"] = measure(
-            Answerer(WORK / "newsqa" / "index", embedder), [i["question"] for i in records]
+            Answerer(WORK / "newsqa" / "index", embedder, reader=reader),
+            [i["question"] for i in records],
         )
     alone = results["question embedding alone"]
     print(

@@ -28,6 +28,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import string
 import sys
 import time
 from dataclasses import replace
@@ -41,7 +42,7 @@ from bench.datasets import ROOT, index_folder, newsqa, write_results
 from bench.eval_dev import QA, dev_index
 from bench.tune_quotes import xquad_dev
 from index import make_embedder
-from index.reader_model import Reader
+from index.reader_model import MODEL_DIR, Reader
 from retrieval import Answerer, check_question
 from retrieval.confidence import confidence_features
 from retrieval.context import make_context
@@ -52,6 +53,7 @@ from retrieval.recency import time_bonus
 from retrieval.search import retrieve
 
 RESULTS = ROOT / "bench" / "results" / "tune_reader.json"
+MATCH_LINE = 0.15  # retrieval's decline line on the matching confidence
 
 
 def collect(answerer: Answerer, reader: Reader, items: list[dict], n: int) -> list[dict]:
@@ -103,6 +105,17 @@ def collect(answerer: Answerer, reader: Reader, items: list[dict], n: int) -> li
     return out
 
 
+def normalise(text: str) -> str:
+    """SQuAD's answer normalisation: lower case, no punctuation, articles or extra spaces."""
+    text = "".join(c for c in text.lower() if c not in string.punctuation)
+    return " ".join(w for w in text.split() if w not in ("a", "an", "the"))
+
+
+def joined_p(row: dict, conf: dict) -> float:
+    z = conf["bias"] + conf["match"] * logit(row["match"]) + conf["reader"] * logit(row["p"])
+    return 1 / (1 + math.exp(-z))
+
+
 def first_after(rows: list[dict], weight: float) -> dict | None:
     if not rows:
         return None
@@ -137,9 +150,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=10)
     parser.add_argument("--sample", type=int, default=400, help="NewsQA dev questions.")
+    parser.add_argument("--sets", default="dev,newsqa-dev,xquad-dev")
+    parser.add_argument("--model", type=Path, default=MODEL_DIR, help="The reader's folder.")
     args = parser.parse_args()
     embedder = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
-    reader = Reader(cache_dir=ROOT / "var" / "models")
+    reader = Reader(args.model, cache_dir=ROOT / "var" / "models")
     dev_items = [json.loads(line) for line in QA.read_text().splitlines() if line.strip()]
     sets = {
         "dev": (dev_index(embedder, dev_items), dev_items),
@@ -149,6 +164,7 @@ def main() -> None:
         ),
         "xquad-dev": (index_folder("xquad"), xquad_dev()),
     }
+    sets = {name: sets[name] for name in args.sets.split(",")}
     data: dict[str, list[dict]] = {}
     for name, (folder, items) in sets.items():
         started = time.perf_counter()
@@ -196,20 +212,47 @@ def main() -> None:
         "chosen_rank_weight": weight,
         "confidence": {"match": w[0], "reader": w[1], "bias": w[2]},
     }
-    # Span exact match of the first quote's words (answerable, hit questions) on each set.
+    # Span exact match of the first quote's words (answerable questions), SQuAD-normalised.
     for name, questions in data.items():
-        spans = [first_after(q["rows"][:n], weight) for q in questions if q["answerable"]]
-        em = [
-            bool(
-                s
-                and s["span"]
-                and any(
-                    s["span"].strip(" .,").lower() == a.strip(" .,").lower() for a in q["answers"]
-                )
-            )
-            for s, q in zip(spans, [q for q in questions if q["answerable"]], strict=True)
-        ]
+        answerable = [q for q in questions if q["answerable"]]
+        em = []
+        for q in answerable:
+            first = first_after(q["rows"][:n], weight)
+            span = first["span"] if first else None
+            em.append(bool(span) and any(normalise(span) == normalise(a) for a in q["answers"]))
         results[f"span_em_{name}"] = float(np.mean(em))
+    # The decline line on the development set: declined answerable and unanswerable questions.
+    conf = {"match": w[0], "reader": w[1], "bias": w[2]}
+    table = {}
+    for line in np.round(np.arange(0.05, 0.96, 0.05), 2):
+        declined_ans = declined_un = 0
+        for q in data.get("dev", []):
+            first = first_after(q["rows"][:n], weight)
+            joined = 0.0 if first is None else joined_p(first, conf)
+            if joined < line:
+                declined_ans += q["answerable"]
+                declined_un += not q["answerable"]
+        table[float(line)] = (declined_ans, declined_un)
+    results["dev_declines_by_line"] = table
+    # Or the matching confidence's own line, and a line on the reader's probability beside it.
+    both = {}
+    for line in np.round(np.arange(0.0, 0.61, 0.05), 2):
+        declined_ans = declined_un = 0
+        for q in data.get("dev", []):
+            first = first_after(q["rows"][:n], weight)
+            out = first is None or first["match"] < MATCH_LINE or first["p"] < line
+            declined_ans += out and q["answerable"]
+            declined_un += out and not q["answerable"]
+        both[float(line)] = (declined_ans, declined_un)
+    results["dev_declines_by_reader_line"] = both
+    print(f"reader line beside the matching line {MATCH_LINE}: answerable / unanswerable declined")
+    for line, (a, u) in both.items():
+        print(f"  {line:.2f}: {a} / {u}")
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    (ROOT / "var" / "bench" / "tune_reader_rows.json").write_text(json.dumps(data))
+    print("line: answerable declined / unanswerable declined (dev)")
+    for line, (a, u) in table.items():
+        print(f"  {line:.2f}: {a} / {u}")
     write_results(RESULTS, results)
     print(json.dumps({k: results[k] for k in results if not str(k).startswith("n")}, indent=2))
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from index.loaders import display_path, iter_corpus_files, split_front_matter
     from index.onnx_encoder import make_embedder
     from index.reader import UNDATED, OpenIndex, index_size_bytes, load_index
+    from index.reader_model import Reader
     from index.store import read_manifest
 
 _SOURCES = {
@@ -38,6 +39,7 @@ _SOURCES = {
     "SentenceEmbedder": "index.embedder",
     "default_model_path": "index.embedder",
     "make_embedder": "index.onnx_encoder",
+    "Reader": "index.reader_model",  # the trained reader (retrieval's reading stage)
     # the index on disk
     "OpenIndex": "index.reader",
     "UNDATED": "index.reader",
@@ -66,6 +68,7 @@ __all__ = [
     "DateMention",
     "Embedder",
     "OpenIndex",
+    "Reader",
     "SentenceEmbedder",
     "SharedEmbedder",
     "build_index",

@@ -19,8 +19,8 @@ DEFAULT_QA = Path("tests/data/qa.jsonl")
 _AS_OF_HELP = "Ask as of this day, YYYY-MM-DD (default: today); later articles are not used."
 
 
-def parse_as_of(value: str | None) -> dt.date | None:
-    """The --as-of date, or None when not given.
+def parse_day(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """The day an option names (YYYY-MM-DD), or None when not given.
 
     Raises:
         click.ClickException: not a YYYY-MM-DD date.
@@ -31,8 +31,17 @@ def parse_as_of(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise click.ClickException(
-            f"--as-of takes a date like 2025-11-14, not {value!r}."
+            f"{option} takes a date like 2025-11-14, not {value!r}."
         ) from None
+
+
+def parse_as_of(value: str | None) -> dt.date | None:
+    """The --as-of date, or None when not given.
+
+    Raises:
+        click.ClickException: not a YYYY-MM-DD date.
+    """
+    return parse_day(value, "--as-of")
 
 
 def _source_line(source: Source) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsdesk.cli_ask import parse_as_of
+from newsdesk.cli_ask import parse_as_of, parse_day
 from newsdesk.commands import friendly_errors, settings_from
 from newsdesk.terminal import json_line, shown
 
@@ -86,14 +86,14 @@ def format_timeline(timeline: Timeline, limit: int | None) -> str:
 
 def _open(ctx: click.Context, *, with_model: bool) -> tuple[OpenIndex, Embed | None]:
     """The index, and the model's embedding of a text when it is needed."""
+    from index import load_index
+
     settings = settings_from(ctx)
     if not with_model:
-        from index import load_index
-
         return load_index(settings.newsdesk_index_dir), None
     from newsdesk.wiring import make_answerer
 
-    answerer = make_answerer(settings)
+    answerer = make_answerer(settings, reader=False)  # a brief embeds; it reads no answer
     return answerer.index, answerer.embed_question
 
 
@@ -153,7 +153,7 @@ def timeline_command(
     from retrieval import TimelineConfig, check_topic, make_timeline
 
     topic = check_topic(" ".join(words))
-    first = _since_day(since)
+    first = parse_day(since, "--since")
     index, embed = _open(ctx, with_model=True)
     assert embed is not None
     config = TimelineConfig(entries=limit) if limit else TimelineConfig(entries=10**6)
@@ -161,20 +161,6 @@ def timeline_command(
         index, topic, embed=embed, since=first, as_of=parse_as_of(as_of), config=config
     )
     click.echo(json_line(found.to_json()) if as_json else format_timeline(found, None))
-
-
-def _since_day(value: str | None) -> dt.date | None:
-    """The --since day of a timeline, or None.
-
-    Raises:
-        click.ClickException: not a YYYY-MM-DD date.
-    """
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise click.ClickException(f"--since takes a day like 2025-11-04, not {value!r}.") from None
 
 
 COMMANDS = [brief_command, timeline_command]

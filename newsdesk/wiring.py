@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index import Embedder, make_embedder
+
+if TYPE_CHECKING:
+    from index import Reader
 from newsdesk.settings import Settings
 from retrieval import Answerer, QueryLog, RetrievalConfig, SearchConfig
 
@@ -21,11 +26,15 @@ def retrieval_config(settings: Settings) -> RetrievalConfig:
         dense_weight=settings.newsdesk_dense_weight,
         lexical_weight=settings.newsdesk_lexical_weight,
     )
+    reading = default.reader
+    if min_confidence is not None:  # one line, whether answers are read or matched alone
+        reading = replace(reading, min_confidence=min_confidence)
     return RetrievalConfig(
         top_k=default.top_k if top_k is None else top_k,
         search=search,
         min_confidence=default.min_confidence if min_confidence is None else min_confidence,
         max_question_chars=default.max_question_chars if max_chars is None else max_chars,
+        reader=reading,
     )
 
 
@@ -44,10 +53,28 @@ def open_encoder(settings: Settings) -> Embedder:
     )
 
 
+def open_reader(settings: Settings) -> Reader | None:
+    """The trained reader, as `NEWSDESK_READER` asks (None when off).
+
+    Raises:
+        ModelNotFound: its committed weights are missing or differ from their model card.
+    """
+    if settings.newsdesk_reader == "off":
+        return None
+    from index import Reader
+
+    return Reader(cache_dir=settings.newsdesk_model_cache, precision=settings.newsdesk_reader)
+
+
 def make_answerer(
-    settings: Settings, index_dir: Path | None = None, *, embedder: Embedder | None = None
+    settings: Settings,
+    index_dir: Path | None = None,
+    *,
+    embedder: Embedder | None = None,
+    reader: bool = True,
 ) -> Answerer:
-    """An `Answerer` over the configured index, with `embedder` (or the configured model).
+    """An `Answerer` over the configured index, with `embedder` (or the configured model)
+    and, unless `reader` is false or `NEWSDESK_READER` is off, the trained reader.
 
     Raises:
         IndexNotFound, IndexFormatError, ModelNotFound: with a message saying what to do.
@@ -56,7 +83,12 @@ def make_answerer(
 
     folder = index_dir or settings.newsdesk_index_dir
     read_manifest(folder)  # fail fast, before the model loads, when there is no index
-    return Answerer(folder, embedder or open_encoder(settings), retrieval_config(settings))
+    return Answerer(
+        folder,
+        embedder or open_encoder(settings),
+        retrieval_config(settings),
+        reader=open_reader(settings) if reader else None,
+    )
 
 
 def make_query_log(settings: Settings, *, readonly: bool = False) -> QueryLog:

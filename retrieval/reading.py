@@ -43,15 +43,17 @@ class ReaderWeights:
     answer probability adds to its ranking key (the combined score with its time and
     agreement bonuses). `confidence`: the logistic join of the quote's matching confidence
     and the reader's probability (logits), with `bias`. `min_span`: the span probability
-    from which its words are bold and lead the answer.
+    from which its words are bold and lead the answer. `min_confidence`: the decline line
+    on the joined confidence (in place of the matching confidence's own line).
     """
 
-    candidates: int = 8
-    rank: float = 0.5
-    confidence_match: float = 1.0
-    confidence_reader: float = 1.0
-    bias: float = 0.0
+    candidates: int = 5
+    rank: float = 0.8
+    confidence_match: float = 0.417
+    confidence_reader: float = 0.432
+    bias: float = 0.537
     min_span: float = 0.3
+    min_confidence: float = 0.25
 
 
 @dataclass(frozen=True)

@@ -262,9 +262,8 @@ class Answerer:
         quotes = answer_quotes(
             index, context, config, k=k or config.top_k, timings_ms=timings, reader=self.reader
         )
-        decision = decide(
-            quotes, min_confidence=config.min_confidence, articles_searched=index.n_articles
-        )
+        line = config.reader.min_confidence if self.reader else config.min_confidence
+        decision = decide(quotes, min_confidence=line, articles_searched=index.n_articles)
         done = time.perf_counter()
         lead = None
         if decision.answered and decision.quotes:

@@ -82,7 +82,7 @@ def test_brief_limit_shows_the_most_carried(env):
         (["brief", "--as-of", "March"], "--as-of takes a date"),
         (["brief", "--topic", "?!"], "Name the topic in words"),
         (["timeline", "?!"], "Name the topic in words"),
-        (["timeline", "Halvern", "--since", "spring"], "--since takes a day"),
+        (["timeline", "Halvern", "--since", "spring"], "--since takes a date"),
     ],
 )
 def test_bad_input_is_one_line_and_a_non_zero_exit(env, args, says):
