@@ -1,0 +1,127 @@
+"""The reading stage on its own: a reader's judgement re-orders the first ranked sentences,
+gives the bold words and the lead, and joins the decision to answer or decline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from retrieval import Answerer, RetrievalConfig
+from retrieval.reading import ReaderWeights, joined_confidence, read_ranked
+from retrieval.service import answer_quotes
+from tests.fakes import FakeEmbedder, story_context, story_index
+
+STORIES = {
+    "summit": (
+        "The summit of the harbour towns opened in Kessel on Monday. "
+        "The mayors of the harbour towns met in Kessel for the summit. "
+        "The talks lasted for five and a half hours, officials said. "
+        "Both delegations then dined together at the old customs house."
+    ),
+    "ferry": (
+        "A new ferry line links Kessel with Vellmar from Friday. "
+        "The ferry crosses the bay in forty minutes."
+    ),
+}
+QUESTION = "How long did the summit of the harbour towns in Kessel last?"
+
+
+@dataclass(frozen=True)
+class _Read:
+    probability: float
+    span: tuple[int, int] | None
+    span_probability: float
+
+
+class ScriptedReader:
+    """A reader that believes only sentences holding `answer`, and marks those words."""
+
+    def __init__(self, answer: str, *, sure: float = 0.95, doubt: float = 0.05) -> None:
+        self.answer = answer
+        self.sure = sure
+        self.doubt = doubt
+        self.read: list[tuple[str, str]] = []
+
+    def score(self, question, candidates):
+        self.read.extend(candidates)
+        results = []
+        for _, sentence in candidates:
+            at = sentence.find(self.answer)
+            if at < 0:
+                results.append(_Read(self.doubt, None, 0.0))
+            else:
+                results.append(_Read(self.sure, (at, at + len(self.answer)), 0.9))
+        return results
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    return story_index(tmp_path_factory.mktemp("reading"), STORIES)
+
+
+def test_the_answering_sentence_moves_up_past_one_sharing_more_words(index):
+    context = story_context(index, QUESTION, kind="number")
+    weights = ReaderWeights(rank=3.0, min_confidence=0.0)  # the reader's word outweighs words
+    config = RetrievalConfig(min_confidence=0.0, reader=weights)
+    plain = answer_quotes(index, context, config, k=3)
+    reader = ScriptedReader("five and a half hours")
+
+    read = answer_quotes(index, context, config, k=3, reader=reader)
+
+    assert "five and a half hours" not in plain[0].text, "matching alone puts another first"
+    assert "five and a half hours" in read[0].text
+    start, end = read[0].highlight
+    assert read[0].text[start:end] == "five and a half hours"
+    assert len(reader.read) == config.reader.candidates
+    assert all(previous or sentence for previous, sentence in reader.read)
+
+
+def test_only_the_first_candidates_are_read_and_the_rest_keep_their_order(index):
+    from retrieval.evidence import SentenceTerms, gather_evidence, rank_sentences
+    from retrieval.search import retrieve
+
+    context = story_context(index, QUESTION)
+    config = RetrievalConfig()
+    candidates = retrieve(index, context, config.search)
+    evidence = gather_evidence(index, context, candidates, SentenceTerms(index, context.terms))
+    ranked = rank_sentences(evidence, config.weights)
+    weights = ReaderWeights(candidates=2)
+
+    reordered, readings = read_ranked(index, context, ranked, ScriptedReader("x"), weights)
+
+    assert set(readings) == {s.sentence_id for s in ranked[:2]}
+    assert [s.sentence_id for s in reordered[2:]] == [s.sentence_id for s in ranked[2:]]
+
+
+def test_a_question_the_reader_finds_no_answer_to_is_declined(tmp_path: Path, index):
+    question = "What did the mayors eat in Kessel?"
+    unsure = ScriptedReader("nothing here", doubt=0.001)
+    answerer = Answerer(index.folder, FakeEmbedder(), reader=unsure)
+    plain = Answerer(index.folder, FakeEmbedder()).ask(question)
+
+    read = answerer.ask(question)
+
+    assert plain.answered, "matching alone answers it"
+    assert not read.answered
+    assert read.lead is None
+
+
+def test_an_answered_question_leads_with_the_readers_answer_words(index):
+    answerer = Answerer(index.folder, FakeEmbedder(), reader=ScriptedReader("in Kessel"))
+
+    answer = answerer.ask("Where did the mayors of the harbour towns meet?")
+
+    assert answer.answered
+    assert answer.lead == "in Kessel"
+    assert answer.to_json()["quotes"][0]["answer_span"]["char_end"] > 0
+
+
+def test_the_joined_confidence_grows_with_either_judge():
+    weights = ReaderWeights()
+    low = joined_confidence(0.2, 0.2, weights)
+
+    assert joined_confidence(0.8, 0.2, weights) > low
+    assert joined_confidence(0.2, 0.8, weights) > low
+    assert 0.0 < low < joined_confidence(0.9, 0.9, weights) < 1.0
