@@ -1,10 +1,10 @@
 """Query time: answering questions from an index with verbatim quotes, and the query log.
 
 This front door names what the front ends use: the answerer and its settings, the answer
-types, the query log, the question check and evaluation. The stages of the answer pipeline
-(`retrieval.search.retrieve`, `retrieval.evidence.gather_evidence`, ...) are imported from
-their modules. Names are loaded on first use, so that importing one light name does not load
-the index and model libraries.
+types, follow-up conversations, the query log, the question check and evaluation. The
+stages of the answer pipeline (`retrieval.search.retrieve`, `retrieval.evidence.
+gather_evidence`, ...) are imported from their modules. Names are loaded on first use, so
+that importing one light name does not load the index and model libraries.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from kernel.exports import lazy_names
 if TYPE_CHECKING:
     from retrieval.answer import NO_ANSWER, Answer, Quote, QuoteDate, Source
     from retrieval.brief import Brief, Embed, Story, brief_window, make_brief
+    from retrieval.conversation import Conversation, Conversations, Reading, read_question
     from retrieval.evaluation import evaluate, load_qa
     from retrieval.querylog import LoggedQuery, LogStats, QueryLog, UnansweredQuestion
     from retrieval.question import Question, check_question
@@ -46,6 +47,11 @@ _SOURCES = {
     "Source": "retrieval.answer",
     "relative_dates": "retrieval.quote_dates",
     "spell_date": "retrieval.quote_dates",
+    # follow-up questions: a conversation's turns, and a question read in their light
+    "Conversation": "retrieval.conversation",
+    "Conversations": "retrieval.conversation",
+    "Reading": "retrieval.conversation",
+    "read_question": "retrieval.conversation",
     # the query log
     "QueryLog": "retrieval.querylog",
     "LoggedQuery": "retrieval.querylog",
@@ -76,6 +82,8 @@ __all__ = [
     "Answer",
     "Answerer",
     "Brief",
+    "Conversation",
+    "Conversations",
     "Embed",
     "LogStats",
     "LoggedQuery",
@@ -83,6 +91,7 @@ __all__ = [
     "Question",
     "Quote",
     "QuoteDate",
+    "Reading",
     "RetrievalConfig",
     "SearchConfig",
     "Source",
@@ -98,6 +107,7 @@ __all__ = [
     "load_qa",
     "make_brief",
     "make_timeline",
+    "read_question",
     "relative_dates",
     "spell_date",
 ]

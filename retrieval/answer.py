@@ -121,6 +121,9 @@ class Answer:
     # The answer words the reply leads with: for a "when" question the date that answers
     # ("February 2023"), else the reader's answer words verbatim from the first quote.
     lead: str | None = None
+    # The question as read, when it was read as a follow-up of the one before
+    # (retrieval/conversation.py): its own words and those carried over.
+    read_as: str | None = None
 
     @property
     def answer(self) -> str | None:
@@ -134,11 +137,11 @@ class Answer:
 
     def to_json(self) -> dict[str, Any]:
         """The `newsdesk ask --json` object of docs/design.md."""
-        shape: dict[str, Any] = {
-            "question": self.question,
-            "answered": self.answered,
-            "answer": self.answer,
-        }
+        shape: dict[str, Any] = {"question": self.question}
+        if self.read_as is not None:
+            shape["read_as"] = self.read_as
+        shape["answered"] = self.answered
+        shape["answer"] = self.answer
         if self.lead is not None:
             shape["lead"] = self.lead
         shape["quotes"] = [q.to_json() for q in self.quotes]
