@@ -64,8 +64,11 @@ def _dates_line(quote: Quote) -> str | None:
 
 
 def format_answer(answer: Answer) -> str:
-    """An answer as readable text: quotes as block quotes, each followed by its sources."""
+    """An answer as readable text: quotes as block quotes, each followed by its sources;
+    a follow-up question says first how it was read."""
     lines: list[str] = []
+    if answer.read_as:
+        lines.append(f"Read as: {answer.read_as}")
     if answer.lead:
         lines.append(answer.lead)
     if not answer.answered:
@@ -147,19 +150,29 @@ def read_chat_line(line: str, default: dt.date | None) -> tuple[str, dt.date | N
 @click.command("chat")
 @click.option("--json", "as_json", is_flag=True, help="Print one `ask --json` object a line.")
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help=_AS_OF_HELP)
+@click.option(
+    "--no-context",
+    "no_context",
+    is_flag=True,
+    help="Read every line on its own, never as a follow-up of the line before.",
+)
 @click.pass_context
 @friendly_errors
-def chat_command(ctx: click.Context, as_json: bool, as_of: str | None) -> None:
+def chat_command(ctx: click.Context, as_json: bool, as_of: str | None, no_context: bool) -> None:
     """Answer questions read from stdin, one a line (works piped); Ctrl-D ends.
 
+    A line that leans on the one before ("and when did he arrive?", "what about Taiwan?")
+    is read as its follow-up, with the earlier names and as-of; a blank line starts over.
     A line may also be a JSON object with its own as-of date:
     {"question": "Who leads the talks?", "as_of": "2025-11-14"}
 
     Example: echo "When was Blinken's trip cancelled?" | newsdesk chat
     """
     from newsdesk.wiring import make_answerer, make_query_log
+    from retrieval import Conversation
 
     default_day = parse_as_of(as_of)
+    conversation = Conversation(context=not no_context)
     settings = settings_from(ctx)
     answerer = make_answerer(settings)
     query_log = make_query_log(settings)
@@ -177,10 +190,11 @@ def chat_command(ctx: click.Context, as_json: bool, as_of: str | None) -> None:
             break
         line = raw.decode("utf-8", errors="surrogateescape").strip()
         if not line:
+            conversation.reset()  # a blank line starts over
             continue
         try:
             question, day = read_chat_line(line, default_day)
-            answer = answerer.ask(question, as_of=day)
+            answer = conversation.ask(answerer.ask, question, as_of=day)
         except click.ClickException as exc:
             click.echo(shown(f"error: {exc.message}"), err=True)
             continue

@@ -2,9 +2,9 @@
 
 This front door names what the front ends use: the answerer and its settings, the answer
 types, follow-up conversations, the query log, the question check and evaluation. The
-stages of the answer pipeline (`retrieval.search.retrieve`, `retrieval.evidence.
-gather_evidence`, ...) are imported from their modules. Names are loaded on first use, so
-that importing one light name does not load the index and model libraries.
+stages of the answer pipeline (`retrieval.search.retrieve`,
+`retrieval.evidence.gather_evidence`, ...) are imported from their modules. Names are loaded
+on first use, so that importing one light name does not load the index and model libraries.
 """
 
 from __future__ import annotations

@@ -61,7 +61,10 @@ _BARE = re.compile(BARE_PATTERN, re.I)
 _TAIL = re.compile(r"[\s?!.]+$")
 _POSSESSIVE = re.compile(r"['’]s$")
 _ROLE = re.compile(r"\s+(?:" + "|".join(ROLE_WORDS) + r")\b", re.I)
-_CARRIED_LIMIT = 8  # words carried in brackets at most, so the line stays short
+# What is carried in brackets at most, so that the line stays short and the question's own
+# words weigh most (four phrases: bench/eval_followups.py, development conversations).
+_CARRIED_LIMIT = 8  # words
+_CARRIED_ITEMS = 4  # phrases
 _NAME_WORDS = 5  # an answer's words longer than this are no name
 
 
@@ -418,7 +421,7 @@ def _carried(read: str, previous: Turn) -> list[str]:
         items.append(word.text)
     kept: list[str] = []
     size = 0
-    for item in dict.fromkeys(items):
+    for item in list(dict.fromkeys(items))[:_CARRIED_ITEMS]:
         size += len(item.split())
         if size > _CARRIED_LIMIT:
             break
@@ -429,7 +432,7 @@ def _carried(read: str, previous: Turn) -> list[str]:
 def read_question(question: str, previous: Turn | None) -> Reading:
     """The question as read after `previous` (None: the first of a conversation)."""
     question = " ".join(question.split())
-    leans = leans_on_context(question) if previous is not None else None
+    leans = leans_on_context(question) if previous is not None and _words(question) else None
     if previous is None or leans is None:
         return Reading(question, question, None, None)
     body, carried = _split(previous.read_as)

@@ -18,7 +18,7 @@ from bot.config import BotConfig, BotServices
 from bot.replies import FAILURE, NO_MENTIONS, send_ephemeral
 from bot.text import clip, plain_question
 from kernel.errors import EmptyQuestion, NewsdeskError, QuestionTooLong, UnreadableQuestion
-from retrieval import Answer
+from retrieval import Answer, Conversation, Conversations
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,8 @@ class AskCog(commands.Cog):
         self.services = services
         self.cooldown = Cooldown(config.cooldown_s)
         self._keeping: set[asyncio.Task[None]] = set()
+        # Follow-ups: the conversation of each answer message and answer thread, in memory.
+        self.conversations = Conversations()
 
     @app_commands.command(name="ask", description="Ask a question about the news articles.")
     @app_commands.describe(question="Your question, e.g. When was Blinken's trip cancelled?")
@@ -49,26 +51,44 @@ class AskCog(commands.Cog):
             await send_ephemeral(interaction, refusal)
             return
         await interaction.response.defer(thinking=True)
+        conversation = Conversation()
         answer, query_id = await self.answer(
             question,
             interface="slash",
             guild_id=interaction.guild_id,
             channel_id=interaction.channel_id,
             user_id=interaction.user.id,
+            conversation=conversation,
         )
         view = answer_view(query_id, answered=answer.answered)
-        await interaction.followup.send(
+        sent = await interaction.followup.send(
             embed=answer_embed(answer),
             view=view or discord.utils.MISSING,
             allowed_mentions=NO_MENTIONS,
+            wait=True,
         )
+        self.conversations.keep(sent.id, conversation)
+
+    def conversation_of(self, message: discord.Message) -> Conversation | None:
+        """The conversation a message follows up: that of the answer thread it is posted in,
+        or of the answer it replies to; None for a message of its own."""
+        found = self.conversations.get(message.channel.id)
+        reference = message.reference
+        if found is None and reference is not None and reference.message_id is not None:
+            found = self.conversations.get(reference.message_id)
+        return found
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        """Answer a message that mentions the bot (its content comes with the mention)."""
+        """Answer a message that mentions the bot (its content comes with the mention), and
+        a message in an answer's thread or replying to an answer, as a follow-up."""
         me = self.client.user
-        if me is None or message.author.bot or all(u.id != me.id for u in message.mentions):
+        if me is None or message.author.bot:
             return
+        follows = self.conversation_of(message)
+        if follows is None and all(u.id != me.id for u in message.mentions):
+            return
+        conversation = follows or Conversation()
         question = plain_question(message.content)
         refusal = self.refusal(question, message.author.id)
         if refusal:
@@ -81,6 +101,7 @@ class AskCog(commands.Cog):
                 guild_id=message.guild.id if message.guild else None,
                 channel_id=message.channel.id,
                 user_id=message.author.id,
+                conversation=conversation,
             )
         except NewsdeskError as exc:
             await message.reply(str(exc), mention_author=False, allowed_mentions=NO_MENTIONS)
@@ -89,7 +110,7 @@ class AskCog(commands.Cog):
             log.exception("question in message %s failed", message.id)
             await message.reply(FAILURE, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
-        await self.deliver(message, answer, query_id)
+        await self.deliver(message, answer, query_id, conversation)
 
     def refusal(self, question: str, user_id: int) -> str | None:
         """Why a question is not taken (a friendly sentence), or None to go ahead."""
@@ -112,9 +133,15 @@ class AskCog(commands.Cog):
         guild_id: int | None,
         channel_id: int | None,
         user_id: int,
+        conversation: Conversation | None = None,
     ) -> tuple[Answer, int | None]:
-        """Answer and log the question, both off the event loop."""
-        answer = await asyncio.to_thread(self.services.answerer.ask, question, k=self.config.top_k)
+        """Answer and log the question, both off the event loop; with a conversation, the
+        question is read in the light of its turns (a follow-up) and becomes its next turn."""
+        ask = self.services.answerer.ask
+        if conversation is not None:
+            answer = await asyncio.to_thread(conversation.ask, ask, question, k=self.config.top_k)
+        else:
+            answer = await asyncio.to_thread(ask, question, k=self.config.top_k)
         query_id = await asyncio.to_thread(
             self.services.querylog.record,
             answer,
@@ -135,7 +162,10 @@ class AskCog(commands.Cog):
         answerer = self.services.answerer
         try:
             more = await asyncio.to_thread(
-                answerer.ask, answer.question, k=self.config.more_k, as_of=answer.as_of
+                answerer.ask,
+                answer.read_as or answer.question,
+                k=self.config.more_k,
+                as_of=answer.as_of,
             )
         except NewsdeskError:
             return
@@ -144,17 +174,31 @@ class AskCog(commands.Cog):
             extra = [q for q in more.quotes if q.text not in shown] if more.answered else []
             self.services.further.keep(query_id, extra)
 
-    async def deliver(self, message: discord.Message, answer: Answer, query_id: int | None) -> None:
-        """Reply to the question, or answer in a new thread from it when so configured."""
+    async def deliver(
+        self,
+        message: discord.Message,
+        answer: Answer,
+        query_id: int | None,
+        conversation: Conversation,
+    ) -> None:
+        """Reply to the question, or answer in a new thread from it when so configured; a
+        follow-up is answered where it was asked (in the thread, or as a reply). The answer
+        and its thread are kept as places where the conversation may go on."""
         embed = answer_embed(answer)
         view = answer_view(query_id, answered=answer.answered) or discord.utils.MISSING
-        thread = await self._thread_for(message, answer.question)
+        in_thread = self.conversations.get(message.channel.id) is not None
+        thread = None if in_thread else await self._thread_for(message, answer.question)
+        sent: discord.Message
         if thread is not None:
-            await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
-            return
-        await message.reply(
-            embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS
-        )
+            sent = await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            self.conversations.keep(thread.id, conversation)
+        elif in_thread:
+            sent = await message.channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+        else:
+            sent = await message.reply(
+                embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS
+            )
+        self.conversations.keep(sent.id, conversation)
 
     async def _thread_for(self, message: discord.Message, question: str) -> discord.Thread | None:
         if not self.config.answer_in_thread or not isinstance(message.channel, discord.TextChannel):

@@ -34,6 +34,7 @@ _SOURCE_LIMIT = 300
 _ALSO_LIMIT = 300
 _URL_LIMIT = 512
 _FIELD_QUOTE_LIMIT = 700
+_READ_AS_LIMIT = 300
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
 
 
@@ -160,12 +161,17 @@ def answer_embed(answer: Answer) -> discord.Embed:
         else:
             name = "Closest matches" if number == 0 else "\u200b"
         embed.add_field(name=name, value=quote_block(quote, _FIELD_QUOTE_LIMIT), inline=False)
-    room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - embed_size(embed))
+    if answer.read_as:  # a follow-up says how it was read, above the quotes
+        read_as = "*Read as: " + escape(clip(answer.read_as, _READ_AS_LIMIT)) + "*\n"
+    else:
+        read_as = ""
+    room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - embed_size(embed)) - size(read_as)
     if answered:
         lead = f"**{escape(clip(answer.lead, _NAME_LIMIT))}**\n" if answer.lead else ""
         embed.description = lead + quote_block(answer.quotes[0], room - size(lead))
     else:
         embed.description = fit(answer.message or NO_ANSWER, room)
+    embed.description = read_as + embed.description
     return within_limits(embed)
 
 
