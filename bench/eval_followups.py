@@ -27,7 +27,9 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -44,7 +46,7 @@ STANDING = ("standalone", "topic-change")
 LEANING = ("pronoun", "ellipsis", "who-else", "and-when")
 
 
-def corpus(conversations: list[dict]) -> Path:
+def corpus(conversations: list[dict[str, Any]]) -> Path:
     """The bundled articles and the conversations' RealTimeQA articles, under var/bench."""
     folder = FOLDER / "corpus"
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,7 +80,7 @@ def right(answer: Answer, answers: list[str]) -> bool:
     return hit(answer, answers) if answers else not answer.answered
 
 
-def timed(call, *args, **kwargs) -> tuple[Answer, float]:
+def timed(call: Callable[..., Answer], *args: Any, **kwargs: Any) -> tuple[Answer, float]:
     started = time.perf_counter()
     answer = call(*args, **kwargs)
     return answer, (time.perf_counter() - started) * 1000
@@ -104,8 +106,8 @@ def main() -> None:
             day = dt.date.fromisoformat(turn["as_of"])
             question, answers = turn["question"], turn["answers"]
             alone, alone_ms = timed(answerer.ask, question, as_of=day)
-            follow, follow_ms = timed(talk.ask, answerer.ask, question, as_of=day)
-            gold = answerer.ask(turn["read_as"], as_of=day) if turn["read_as"] else None
+            follow, context_ms = timed(talk.ask, answerer.ask, question, as_of=day)
+            written = answerer.ask(turn["read_as"], as_of=day) if turn["read_as"] else None
             rows.append(
                 {
                     "id": f"{conversation['id']}.{number + 1}",
@@ -116,9 +118,9 @@ def main() -> None:
                     "answerable": bool(answers),
                     "alone": right(alone, answers),
                     "context": right(follow, answers),
-                    "gold": right(gold, answers) if gold else None,
+                    "gold": right(written, answers) if written else None,
                     "alone_ms": alone_ms,
-                    "context_ms": follow_ms,
+                    "context_ms": context_ms,
                 }
             )
             if args.show and (turn["read_as"] or follow.read_as):
@@ -127,7 +129,7 @@ def main() -> None:
                 print(f"    gold: {turn['read_as']}")
 
     by_kind: dict[str, dict[str, float]] = {}
-    groups: dict[str, list[dict]] = defaultdict(list)
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         groups[row["kind"]].append(row)
         groups["follow-ups (" + ", ".join(LEANING) + ")" if row["kind"] in LEANING else ""].append(
@@ -191,8 +193,8 @@ def main() -> None:
         "turns": rows,
     }
     for name, figures in by_kind.items():
-        gold = figures.get("hit@1_gold_read_as")
-        extra = f"  gold read_as {gold:.3f}" if gold is not None else ""
+        ceiling = figures.get("hit@1_gold_read_as")
+        extra = f"  gold read_as {ceiling:.3f}" if ceiling is not None else ""
         print(
             f"{name:48} n={figures['answerable']:3}  alone {figures['hit@1_alone']:.3f}  "
             f"context {figures['hit@1_context']:.3f}{extra}"
