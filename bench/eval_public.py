@@ -29,14 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import ROOT, index_folder, newsqa, results_file, xquad
 from index import Reader, make_embedder
+from index.reader_model import MODEL_DIR
 from retrieval import Answerer, Quote, RetrievalConfig, check_question
 from retrieval.context import make_context
 from retrieval.evidence import QuoteWeights
-from retrieval.reading import ReaderWeights
 from retrieval.search import retrieve
 from retrieval.service import DEFAULT_MIN_CONFIDENCE
 
-FULL = RetrievalConfig(min_confidence=0.0, reader=ReaderWeights(min_confidence=0.0))
+FULL = RetrievalConfig(min_confidence=0.0)
 READ = "full pipeline + reader"  # the full pipeline with the trained reader's stage
 W = QuoteWeights()
 PIPELINES = {
@@ -83,13 +83,12 @@ def answer_words_match(quote: Quote, answers: list[str]) -> bool:
 
 def run(answerer: Answerer, items: list[dict]) -> dict[str, float]:
     quote_hits, chunk_hits, answered, words, exact = [], [], [], [], []
-    line = ReaderWeights().min_confidence if answerer.reader else DEFAULT_MIN_CONFIDENCE
     index = answerer.index
     for item in items:
         answer = answerer.ask(item["question"], k=5)
         hits = [contains(q.text, item["answers"]) for q in answer.quotes]
         quote_hits.append((hits[:1] == [True], any(hits[:5])))
-        answered.append(bool(answer.quotes) and answer.quotes[0].score >= line)
+        answered.append(bool(answer.quotes) and answer.quotes[0].score >= DEFAULT_MIN_CONFIDENCE)
         exact.append(bool(answer.quotes) and answer_words_match(answer.quotes[0], item["answers"]))
         words.extend(len(q.text.split()) for q in answer.quotes[:1])
         checked = check_question(item["question"], max_chars=10_000)
@@ -114,9 +113,10 @@ def main() -> None:
     parser.add_argument("--encoder", default="fp32", choices=["fp32", "int8"])
     parser.add_argument("--only", help="Run only these pipelines (comma-separated names).")
     parser.add_argument("--reader", default="int8", choices=["fp32", "int8"])
+    parser.add_argument("--reader-model", type=Path, default=MODEL_DIR, help="Its folder.")
     args = parser.parse_args()
     encoder = args.encoder
-    reader = Reader(cache_dir=ROOT / "var" / "models", precision=args.reader)
+    reader = Reader(args.reader_model, cache_dir=ROOT / "var" / "models", precision=args.reader)
     embedder = make_embedder(encoder, cache_dir=ROOT / "var" / "models")
     pipelines = PIPELINES if encoder == "fp32" else {"full pipeline": FULL}
     if args.only:

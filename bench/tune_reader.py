@@ -1,5 +1,5 @@
-"""Fit how the reader joins the ranking and the decision (retrieval/reading.py ReaderWeights),
-on development data only.
+"""Fit how the reader joins the ranking (retrieval/reading.py ReaderWeights), on development
+data only.
 
 Sets: the development set (bench/data/dev_qa.jsonl, with its unanswerable questions), the
 NewsQA development sample (seed 1, disjoint from the seed-0 test sample) and the XQuAD
@@ -8,14 +8,11 @@ runs to its ranked sentences; the reader reads the first `--candidates`; for eac
 is recorded its ranking key, the reader's probability, the matching confidence of the passage
 quoted for it, and whether that passage holds a gold answer.
 
-Then, on those records:
-- `rank`: the weight of the reader's probability in the ranking key that gives the most
-  first quotes holding the answer (summed over the sets, each set weighted equally);
-- `confidence_*` and `bias`: a logistic regression of "the first quote answers" (holds a
-  gold answer of an answerable question) on the logits of the matching confidence and the
-  reader's probability, for the first quote after re-ranking;
-- the decline line: the smallest confidence line that declines no more answerable
-  development questions than the targets allow, and the shares it declines.
+Then, on those records: for N of 3, 5, 8 and 10 read candidates, the weight of the reader's
+probability in the ranking key (`rank`) that gives the most first quotes holding the answer
+(the sets' shares averaged); the answer words' exact match (SQuAD-normalised) of the first
+quote; and the questions declined (still the matching confidence's call, on the passage
+ranked first before reading). `--rows` refits from the records of an earlier run.
 
     .venv/bin/python bench/build_public.py && .venv/bin/python bench/tune_reader.py
 
@@ -111,11 +108,6 @@ def normalise(text: str) -> str:
     return " ".join(w for w in text.split() if w not in ("a", "an", "the"))
 
 
-def joined_p(row: dict, conf: dict) -> float:
-    z = conf["bias"] + conf["match"] * logit(row["match"]) + conf["reader"] * logit(row["p"])
-    return 1 / (1 + math.exp(-z))
-
-
 def first_after(rows: list[dict], weight: float) -> dict | None:
     if not rows:
         return None
@@ -134,24 +126,13 @@ def logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50) -> np.ndarray:
-    """Newton's method for a logistic regression with a bias (last weight) and an L2 term."""
-    x = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(x.shape[1])
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-x @ w))
-        grad = x.T @ (p - y) + l2 * np.r_[w[:-1], 0]
-        hess = (x.T * (p * (1 - p))) @ x + l2 * np.diag(np.r_[np.ones(len(w) - 1), 0])
-        w -= np.linalg.solve(hess, grad)
-    return w
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=10)
     parser.add_argument("--sample", type=int, default=400, help="NewsQA dev questions.")
     parser.add_argument("--sets", default="dev,newsqa-dev,xquad-dev")
     parser.add_argument("--model", type=Path, default=MODEL_DIR, help="The reader's folder.")
+    parser.add_argument("--rows", type=Path, help="Refit from these saved records.")
     args = parser.parse_args()
     embedder = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
     reader = Reader(args.model, cache_dir=ROOT / "var" / "models")
@@ -165,8 +146,10 @@ def main() -> None:
         "xquad-dev": (index_folder("xquad"), xquad_dev()),
     }
     sets = {name: sets[name] for name in args.sets.split(",")}
-    data: dict[str, list[dict]] = {}
+    data: dict[str, list[dict]] = json.loads(args.rows.read_text()) if args.rows else {}
     for name, (folder, items) in sets.items():
+        if name in data:
+            continue
         started = time.perf_counter()
         answerer = Answerer(folder, embedder)
         data[name] = collect(answerer, reader, items, args.candidates)
@@ -196,22 +179,7 @@ def main() -> None:
     print(json.dumps(results, indent=2))
     n = max((3, 5, 8, 10), key=lambda m: (np.mean(list(results[f"n{m}"]["hit@1"].values())), -m))
     weight = results[f"n{n}"]["best_rank_weight"]
-    # The confidence join, on the first quote after re-ranking with the chosen N and weight.
-    x, y, groups = [], [], []
-    for name, questions in data.items():
-        for q in questions:
-            first = first_after(q["rows"][:n], weight)
-            if first is None:
-                continue
-            x.append([logit(first["match"]), logit(first["p"])])
-            y.append(float(q["answerable"] and first["hit"]))
-            groups.append(name)
-    w = fit_logistic(np.array(x), np.array(y))
-    results |= {
-        "chosen_candidates": n,
-        "chosen_rank_weight": weight,
-        "confidence": {"match": w[0], "reader": w[1], "bias": w[2]},
-    }
+    results |= {"chosen_candidates": n, "chosen_rank_weight": weight}
     # Span exact match of the first quote's words (answerable questions), SQuAD-normalised.
     for name, questions in data.items():
         answerable = [q for q in questions if q["answerable"]]
@@ -221,38 +189,18 @@ def main() -> None:
             span = first["span"] if first else None
             em.append(bool(span) and any(normalise(span) == normalise(a) for a in q["answers"]))
         results[f"span_em_{name}"] = float(np.mean(em))
-    # The decline line on the development set: declined answerable and unanswerable questions.
-    conf = {"match": w[0], "reader": w[1], "bias": w[2]}
-    table = {}
-    for line in np.round(np.arange(0.05, 0.96, 0.05), 2):
-        declined_ans = declined_un = 0
-        for q in data.get("dev", []):
-            first = first_after(q["rows"][:n], weight)
-            joined = 0.0 if first is None else joined_p(first, conf)
-            if joined < line:
-                declined_ans += q["answerable"]
-                declined_un += not q["answerable"]
-        table[float(line)] = (declined_ans, declined_un)
-    results["dev_declines_by_line"] = table
-    # Or the matching confidence's own line, and a line on the reader's probability beside it.
-    both = {}
-    for line in np.round(np.arange(0.0, 0.61, 0.05), 2):
-        declined_ans = declined_un = 0
-        for q in data.get("dev", []):
-            first = first_after(q["rows"][:n], weight)
-            out = first is None or first["match"] < MATCH_LINE or first["p"] < line
-            declined_ans += out and q["answerable"]
-            declined_un += out and not q["answerable"]
-        both[float(line)] = (declined_ans, declined_un)
-    results["dev_declines_by_reader_line"] = both
-    print(f"reader line beside the matching line {MATCH_LINE}: answerable / unanswerable declined")
-    for line, (a, u) in both.items():
-        print(f"  {line:.2f}: {a} / {u}")
+    # Declining stays with the matching confidence of the passage first before reading.
+    for name, questions in data.items():
+        declined = [not q["rows"] or q["rows"][0]["match"] < MATCH_LINE for q in questions]
+        answerable = [q["answerable"] for q in questions]
+        results[f"declined_{name}"] = {
+            "answerable": int(sum(d and a for d, a in zip(declined, answerable, strict=True))),
+            "unanswerable": int(
+                sum(d and not a for d, a in zip(declined, answerable, strict=True))
+            ),
+        }
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     (ROOT / "var" / "bench" / "tune_reader_rows.json").write_text(json.dumps(data))
-    print("line: answerable declined / unanswerable declined (dev)")
-    for line, (a, u) in table.items():
-        print(f"  {line:.2f}: {a} / {u}")
     write_results(RESULTS, results)
     print(json.dumps({k: results[k] for k in results if not str(k).startswith("n")}, indent=2))
 

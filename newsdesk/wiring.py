@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,15 +25,11 @@ def retrieval_config(settings: Settings) -> RetrievalConfig:
         dense_weight=settings.newsdesk_dense_weight,
         lexical_weight=settings.newsdesk_lexical_weight,
     )
-    reading = default.reader
-    if min_confidence is not None:  # one line, whether answers are read or matched alone
-        reading = replace(reading, min_confidence=min_confidence)
     return RetrievalConfig(
         top_k=default.top_k if top_k is None else top_k,
         search=search,
         min_confidence=default.min_confidence if min_confidence is None else min_confidence,
         max_question_chars=default.max_question_chars if max_chars is None else max_chars,
-        reader=reading,
     )
 
 

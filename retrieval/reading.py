@@ -1,10 +1,8 @@
 """Stage 3b, reading: a trained reader reads the question with each of the first ranked
-sentences, moves the ones that answer it up, marks their answer words, and joins the decision
-to answer or decline."""
+sentences, moves the ones that answer it up and marks their answer words."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -36,24 +34,18 @@ class SentenceReader(Protocol):
 
 @dataclass(frozen=True)
 class ReaderWeights:
-    """How the reader's judgement joins the ranking and the decision; fitted on development
-    data with bench/tune_reader.py (bench/README.md, "The reader").
+    """How the reader's judgement joins the ranking; fitted on development data with
+    bench/tune_reader.py (bench/README.md, "The reader").
 
     `candidates`: how many of the first ranked sentences are read. `rank`: what a sentence's
     answer probability adds to its ranking key (the combined score with its time and
-    agreement bonuses). `confidence`: the logistic join of the quote's matching confidence
-    and the reader's probability (logits), with `bias`. `min_span`: the span probability
-    from which its words are bold and lead the answer. `min_confidence`: the decline line
-    on the joined confidence (in place of the matching confidence's own line).
+    agreement bonuses). `min_span`: the span probability from which its words are bold and
+    lead the answer.
     """
 
-    candidates: int = 5
-    rank: float = 0.8
-    confidence_match: float = 0.417
-    confidence_reader: float = 0.432
-    bias: float = 0.537
+    candidates: int = 8
+    rank: float = 1.4
     min_span: float = 0.3
-    min_confidence: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -105,26 +97,16 @@ def read_ranked(
     return [*keyed, *ranked[weights.candidates :]], readings
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
-
-
-def joined_confidence(match: float, reader: float, weights: ReaderWeights) -> float:
-    """The chance a quote answers, from its matching confidence and the reader's."""
-    z = (
-        weights.bias
-        + weights.confidence_match * _logit(match)
-        + weights.confidence_reader * _logit(reader)
-    )
-    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
-
-
 def apply_readings(
-    index: OpenIndex, quotes: list[Quote], readings: dict[int, Reading], weights: ReaderWeights
+    index: OpenIndex,
+    quotes: list[Quote],
+    readings: dict[int, Reading],
+    *,
+    standing: float | None = None,
 ) -> list[Quote]:
-    """Quotes whose confidence joins the reader's and whose bold words are the reader's span,
-    where the reader read the sentence a quote was made for."""
+    """Quotes whose bold words are the reader's span (none where it marks none), where the
+    reader read the sentence a quote was made for; the first quote's confidence is at least
+    `standing`, the matching confidence of the passage that ranked first before reading."""
     placed = {index.sentence_span(sid): reading for sid, reading in readings.items()}
     marked = []
     for quote in quotes:
@@ -143,10 +125,8 @@ def apply_readings(
         offset = index.sentence_span(reading.sentence_id)[1] - source.char_start
         span = reading.span
         marked.append(
-            replace(
-                quote,
-                score=joined_confidence(quote.score, reading.probability, weights),
-                highlight=(span[0] + offset, span[1] + offset) if span else None,
-            )
+            replace(quote, highlight=(span[0] + offset, span[1] + offset) if span else None)
         )
+    if marked and standing is not None and marked[0].score < standing:
+        marked[0] = replace(marked[0], score=standing)
     return marked

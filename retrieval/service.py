@@ -27,7 +27,7 @@ from retrieval.evidence import (
 )
 from retrieval.question import Question, check_question
 from retrieval.quote_dates import date_quote, lead_date
-from retrieval.quotes import assemble_quotes
+from retrieval.quotes import assemble_quotes, passage_span
 from retrieval.reading import (
     ReaderWeights,
     Reading,
@@ -110,19 +110,25 @@ def answer_quotes(
     bonus = time_bonus(index, context, [e.sentence_id for e in evidence], config.time)
     bonus = bonus + agreement_bonus(index, context, evidence, config.weights)
     ranked = rank_sentences(evidence, config.weights, bonus)
-    readings: dict[int, Reading] = {}
-    if reader is not None:
-        ranked, readings = read_ranked(index, context, ranked, reader, config.reader)
 
     def confidence(sentence: ScoredSentence, passage: str) -> float:
         features = confidence_features(index, context, sentence, passage)
         return config.confidence.probability(features)
 
+    readings: dict[int, Reading] = {}
+    standing = None
+    if reader is not None and ranked:
+        # Whether the articles answer stays the matching evidence's call, on the passage that
+        # ranked first before reading: the reader picks among answers, it does not make one.
+        scores = {s.sentence_id: s.score for s in ranked}
+        article, start, end = passage_span(index, ranked[0].sentence_id, context, scores, terms)
+        standing = confidence(ranked[0], index.articles[article].text[start:end])
+        ranked, readings = read_ranked(index, context, ranked, reader, config.reader)
     quotes = assemble_quotes(
         index, context, ranked, k=k, weights=config.weights, confidence=confidence, terms=terms
     )
     if readings:
-        quotes = apply_readings(index, quotes, readings, config.reader)
+        quotes = apply_readings(index, quotes, readings, standing=standing)
     quotes = mark_earlier_reports(context, [date_quote(q) for q in quotes])
     if timings_ms is not None:
         timings_ms["search"] = (searched - started) * 1000
@@ -262,8 +268,9 @@ class Answerer:
         quotes = answer_quotes(
             index, context, config, k=k or config.top_k, timings_ms=timings, reader=self.reader
         )
-        line = config.reader.min_confidence if self.reader else config.min_confidence
-        decision = decide(quotes, min_confidence=line, articles_searched=index.n_articles)
+        decision = decide(
+            quotes, min_confidence=config.min_confidence, articles_searched=index.n_articles
+        )
         done = time.perf_counter()
         lead = None
         if decision.answered and decision.quotes:

@@ -4,12 +4,11 @@ gives the bold words and the lead, and joins the decision to answer or decline."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from retrieval import Answerer, RetrievalConfig
-from retrieval.reading import ReaderWeights, joined_confidence, read_ranked
+from retrieval.reading import ReaderWeights, read_ranked
 from retrieval.service import answer_quotes
 from tests.fakes import FakeEmbedder, story_context, story_index
 
@@ -63,7 +62,7 @@ def index(tmp_path_factory):
 
 def test_the_answering_sentence_moves_up_past_one_sharing_more_words(index):
     context = story_context(index, QUESTION, kind="number")
-    weights = ReaderWeights(rank=3.0, min_confidence=0.0)  # the reader's word outweighs words
+    weights = ReaderWeights(candidates=4, rank=3.0)  # the reader's word outweighs shared words
     config = RetrievalConfig(min_confidence=0.0, reader=weights)
     plain = answer_quotes(index, context, config, k=3)
     reader = ScriptedReader("five and a half hours")
@@ -74,7 +73,7 @@ def test_the_answering_sentence_moves_up_past_one_sharing_more_words(index):
     assert "five and a half hours" in read[0].text
     start, end = read[0].highlight
     assert read[0].text[start:end] == "five and a half hours"
-    assert len(reader.read) == config.reader.candidates
+    assert len(reader.read) == 4, "the first four ranked sentences are read"
     assert all(previous or sentence for previous, sentence in reader.read)
 
 
@@ -95,17 +94,19 @@ def test_only_the_first_candidates_are_read_and_the_rest_keep_their_order(index)
     assert [s.sentence_id for s in reordered[2:]] == [s.sentence_id for s in ranked[2:]]
 
 
-def test_a_question_the_reader_finds_no_answer_to_is_declined(tmp_path: Path, index):
-    question = "What did the mayors eat in Kessel?"
-    unsure = ScriptedReader("nothing here", doubt=0.001)
-    answerer = Answerer(index.folder, FakeEmbedder(), reader=unsure)
-    plain = Answerer(index.folder, FakeEmbedder()).ask(question)
+def test_whether_the_articles_answer_stays_the_matching_evidences_call(index):
+    plain = Answerer(index.folder, FakeEmbedder())
+    doubting = Answerer(index.folder, FakeEmbedder(), reader=ScriptedReader("nothing here"))
+    sure = Answerer(index.folder, FakeEmbedder(), reader=ScriptedReader("the", sure=0.99))
+    questions = [
+        "Where did the mayors of the harbour towns meet for the summit?",
+        "Which team won the cup final in Lisbon?",
+    ]
 
-    read = answerer.ask(question)
+    decided = [[a.ask(q).answered for a in (plain, doubting, sure)] for q in questions]
 
-    assert plain.answered, "matching alone answers it"
-    assert not read.answered
-    assert read.lead is None
+    assert decided == [[True] * 3, [False] * 3], "a reader neither makes nor unmakes an answer"
+    assert doubting.ask(questions[0]).lead is None, "no answer words, no lead"
 
 
 def test_an_answered_question_leads_with_the_readers_answer_words(index):
@@ -116,12 +117,3 @@ def test_an_answered_question_leads_with_the_readers_answer_words(index):
     assert answer.answered
     assert answer.lead == "in Kessel"
     assert answer.to_json()["quotes"][0]["answer_span"]["char_end"] > 0
-
-
-def test_the_joined_confidence_grows_with_either_judge():
-    weights = ReaderWeights()
-    low = joined_confidence(0.2, 0.2, weights)
-
-    assert joined_confidence(0.8, 0.2, weights) > low
-    assert joined_confidence(0.2, 0.8, weights) > low
-    assert 0.0 < low < joined_confidence(0.9, 0.9, weights) < 1.0
