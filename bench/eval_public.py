@@ -143,7 +143,12 @@ def main() -> None:
                 f"{r['chunk_hit@5']:.3f} | answered {r['answered_share']:.2f}",
                 flush=True,
             )
-    out = results_file("eval_public", encoder)
+    stem = (
+        "eval_public"
+        if not args.only
+        else "eval_public_" + args.only.split(",")[0].replace(" ", "_").replace("+", "and")
+    )
+    out = results_file(stem, encoder)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         json.dumps({"seconds": time.perf_counter() - started, "results": results}, indent=2) + "\n"

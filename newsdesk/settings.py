@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     newsdesk_model: str | None = None
     newsdesk_encoder: Literal["fp32", "torch", "int8"] = "fp32"
     newsdesk_model_cache: Path = Path("var/models")
-    newsdesk_reader: Literal["fp32", "int8", "off"] = "off"
+    newsdesk_reader: Literal["fp32", "int8", "off"] = "int8"
     newsdesk_top_k: int | None = Field(default=None, ge=1, le=10)
     newsdesk_cooldown_s: float = Field(default=5.0, ge=0)
     newsdesk_max_question_chars: int | None = Field(default=None, ge=10, le=4000)

@@ -105,8 +105,9 @@ def apply_readings(
     standing: float | None = None,
 ) -> list[Quote]:
     """Quotes whose bold words are the reader's span (none where it marks none), where the
-    reader read the sentence a quote was made for; the first quote's confidence is at least
-    `standing`, the matching confidence of the passage that ranked first before reading."""
+    reader read the sentence a quote was made for; the first quote's confidence is
+    `standing`, the matching confidence of the passage that ranked first before reading: the
+    answer is given or declined exactly as matching alone would."""
     placed = {index.sentence_span(sid): reading for sid, reading in readings.items()}
     marked = []
     for quote in quotes:
@@ -127,6 +128,6 @@ def apply_readings(
         marked.append(
             replace(quote, highlight=(span[0] + offset, span[1] + offset) if span else None)
         )
-    if marked and standing is not None and marked[0].score < standing:
+    if marked and standing is not None:
         marked[0] = replace(marked[0], score=standing)
     return marked
