@@ -11,7 +11,6 @@ from numpy.typing import NDArray
 from sklearn.cluster import AgglomerativeClustering  # type: ignore[import-untyped]
 
 from index import OpenIndex, term_hash, tokenize
-from retrieval.answer import Source
 
 _WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!”\"'’)]\s*$")
@@ -162,19 +161,3 @@ def covers_terms(index: OpenIndex, article: int, terms: tuple[int, ...], count: 
         else:
             found.update(stored.tolist())
     return all(t in found for t in terms)
-
-
-def source_of(index: OpenIndex, article: int, start: int, end: int) -> Source:
-    """The article at position `article` as a source, for its text[start:end]."""
-    record = index.articles[article]
-    return Source(
-        article_id=record.article_id,
-        title=record.title,
-        outlet=record.outlet,
-        url=record.url,
-        published=record.published,
-        path=record.path,
-        char_start=start,
-        char_end=end,
-        agency=record.agency,
-    )

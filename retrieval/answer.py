@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from index import publication_date
+from index import OpenIndex, publication_date
 
 NO_ANSWER = "None of the articles answers that question."
 
@@ -44,6 +44,22 @@ class Source:
             "char_start": self.char_start,
             "char_end": self.char_end,
         }
+
+
+def source_of(index: OpenIndex, article: int, start: int, end: int) -> Source:
+    """The article at position `article` of `index` as a source, for its text[start:end]."""
+    record = index.articles[article]
+    return Source(
+        article_id=record.article_id,
+        title=record.title,
+        outlet=record.outlet,
+        url=record.url,
+        published=record.published,
+        path=record.path,
+        char_start=start,
+        char_end=end,
+        agency=record.agency,
+    )
 
 
 @dataclass(frozen=True)

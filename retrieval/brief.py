@@ -20,12 +20,11 @@ from retrieval._stories import (
     best_lead,
     covers_terms,
     group_articles,
-    source_of,
     story_centre,
     topic_terms,
     window_articles,
 )
-from retrieval.answer import Source
+from retrieval.answer import Source, source_of
 from retrieval.timeline import check_topic
 
 Embed = Callable[[str], NDArray[np.float32]]

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from index import OpenIndex, tokenize
 from language import ACCORDING_PATTERN, LEANS_BACK_WORDS
-from retrieval.answer import Quote, Source
+from retrieval.answer import Quote, Source, source_of
 from retrieval.context import QuestionContext
 from retrieval.cues import find_cues
 from retrieval.evidence import (
@@ -131,21 +131,6 @@ def answer_span(
     return min(cues, key=distance).span()
 
 
-def _source(index: OpenIndex, article: int, start: int, end: int) -> Source:
-    record = index.articles[article]
-    return Source(
-        article_id=record.article_id,
-        title=record.title,
-        outlet=record.outlet,
-        url=record.url,
-        published=record.published,
-        path=record.path,
-        char_start=start,
-        char_end=end,
-        agency=record.agency,
-    )
-
-
 def _normalised(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
@@ -231,7 +216,7 @@ def assemble_quotes(
         if any(a == article and start < e and s < end for a, s, e in taken):
             continue
         text = index.articles[article].text[start:end]
-        source = _source(index, article, start, end)
+        source = source_of(index, article, start, end)
         key = _normalised(text)
         for draft in drafts:
             copy = draft.key == key or (

@@ -19,10 +19,9 @@ from retrieval._stories import (
     StoryConfig,
     article_vectors,
     covers_terms,
-    source_of,
     topic_terms,
 )
-from retrieval.answer import Source
+from retrieval.answer import Source, source_of
 from retrieval.evidence import SentenceTerms
 from retrieval.quote_dates import spell_date
 
