@@ -87,14 +87,15 @@ def _question(paragraph: Paragraph, index: int, qa: dict[str, Any]) -> Question:
     )
 
 
-def load_corpus(*, tiny: bool = False) -> Corpus:
-    """Paragraphs and questions, split by article; `tiny` keeps a handful of each."""
+def load_corpus(*, tiny: bool = False, data: Path = DATA) -> Corpus:
+    """Paragraphs and questions of `data` (SQuAD paragraphs, one a line), split by article;
+    `tiny` keeps a handful of each."""
     paragraphs: list[Paragraph] = []
     sentences: list[tuple[int, int]] = []
     train: list[Question] = []
     validation: list[Question] = []
     seen: dict[str, int] = {}
-    for line in DATA.open(encoding="utf-8"):
+    for line in data.open(encoding="utf-8"):
         record = json.loads(line)
         seen[record["title"]] = seen.get(record["title"], 0) + 1
         if tiny and seen[record["title"]] > 2:

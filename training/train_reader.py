@@ -38,6 +38,7 @@ from index.reader_model import (
     read_spans,
 )
 from training._data import (
+    DATA,
     ROOT,
     VALIDATION_TITLES,
     Corpus,
@@ -61,6 +62,7 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save-every", type=int, default=100, help="steps between checkpoints")
     parser.add_argument("--tiny", action="store_true", help="a few dozen steps, for tests")
+    parser.add_argument("--data", type=Path, default=DATA, help="SQuAD paragraphs (JSON lines)")
     parser.add_argument(
         "--check", type=Path, help="only validate exported weights on ONNX Runtime (fp32, int8)"
     )
@@ -264,7 +266,7 @@ def main() -> None:
     _seed(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     base = default_model_path()
-    corpus = load_corpus(tiny=args.tiny)
+    corpus = load_corpus(tiny=args.tiny, data=args.data)
     print(f"validation articles (held out): {', '.join(VALIDATION_TITLES)}")
     if args.check:
         figures = precision_figures(corpus, args.check, ROOT / "var" / "models")

@@ -4,6 +4,7 @@ it marks the answer's words, its weights are the ones its card names, and it can
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -95,15 +96,77 @@ def test_weights_that_differ_from_the_card_are_refused(tmp_path, model_cache):
         Reader(tmp_path, cache_dir=model_cache)
 
 
-def test_a_tiny_training_run_writes_a_checkpoint(tmp_path):
-    result = subprocess.run(
+# Paragraphs in SQuAD's shape, written here (no data set is read): (title, text, questions).
+_TINY = [
+    (
+        "Talks",
+        "Blinken arrived in Beijing on Sunday. The talks with Qin Gang lasted for five and a "
+        "half hours. Both officials then dined together.",
         [
-            sys.executable,
-            str(ROOT / "training" / "train_reader.py"),
-            "--tiny",
-            "--out",
-            str(tmp_path),
+            ("How long did the talks last?", "five and a half hours"),
+            ("Where did Blinken arrive?", "Beijing"),
         ],
+    ),
+    (
+        "Balloon",
+        "A Chinese balloon flew over the United States in February. An American fighter jet "
+        "shot it down on February 4. Beijing said it was a weather balloon.",
+        [
+            ("When was the balloon shot down?", "February 4"),
+            ("What shot the balloon down?", "An American fighter jet"),
+        ],
+    ),
+    (
+        "Solar_energy",
+        "The bridge spans 720 metres across the valley. It cost 14 million euros. About 9,000 "
+        "visitors crossed it on its first weekend.",
+        [("How long is the bridge?", "720 metres"), ("How much did it cost?", "14 million euros")],
+    ),
+]
+
+
+def _tiny_data(path: Path) -> Path:
+    lines = []
+    for title, text, questions in _TINY:
+        qas = [
+            {
+                "id": f"{title}-{n}",
+                "question": question,
+                "is_impossible": False,
+                "answers": [{"text": answer, "answer_start": text.index(answer)}],
+                "split": "train-v1.1",
+            }
+            for n, (question, answer) in enumerate(questions)
+        ]
+        qas.append(
+            {
+                "id": f"{title}-x",
+                "question": "What did the king eat?",
+                "is_impossible": True,
+                "answers": [],
+                "split": "train-v2.0",
+            }
+        )
+        for copy in range(10):  # enough questions for the tiny run's sampling
+            lines.append(
+                {
+                    "title": title,
+                    "context": text,
+                    "origin": "test",
+                    "qas": [{**qa, "id": f"{qa['id']}-{copy}"} for qa in qas],
+                }
+            )
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_a_tiny_training_run_writes_a_checkpoint(tmp_path):
+    data = _tiny_data(tmp_path / "paragraphs.jsonl")
+    command = [sys.executable, str(ROOT / "training" / "train_reader.py"), "--tiny"]
+    command += ["--out", str(tmp_path / "run"), "--data", str(data)]
+
+    result = subprocess.run(
+        command,
         capture_output=True,
         text=True,
         timeout=600,
@@ -112,5 +175,5 @@ def test_a_tiny_training_run_writes_a_checkpoint(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr[-2000:]
-    assert (tmp_path / "last.pt").exists()
+    assert (tmp_path / "run" / "last.pt").exists()
     assert "validation" in result.stdout
