@@ -11,7 +11,7 @@ import pytest
 
 from bot import BotConfig, BotServices
 from index import BuildOptions, SentenceEmbedder
-from ingest import FetchLimits, IngestConfig, Ingester
+from ingest import FeedStore, FetchLimits, IngestConfig, Ingester
 from retrieval import Answerer, QueryLog, RetrievalConfig
 from tests.bot.discord_payloads import (
     APP_ID,
@@ -173,11 +173,14 @@ async def test_background_poll_swaps_the_index_while_questions_are_answered(
     fake_discord,
     news_bot,
     server,  # noqa: F811
+    tmp_path,
 ):
-    answerer, ingester = await news_bot(feed_check_s=0.3, news_channel_id=CHANNEL_ID)
+    store = FeedStore(tmp_path / "newsdesk.db")  # both followed before the poller starts
+    for feed in ("/rss.xml", "/atom.xml"):
+        store.add(server.url(feed), 1800)
+    store.close()
+    answerer, _ = await news_bot(feed_check_s=0.3, news_channel_id=CHANNEL_ID)
     first_version = answerer.index.version
-    for feed in ("/rss.xml", "/atom.xml"):  # both at once: no poll can come in between
-        ingester.store.add(server.url(feed), 1800)
     channel_post = rf"/channels/{CHANNEL_ID}/messages"
 
     tokens = []
