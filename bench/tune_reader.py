@@ -43,6 +43,7 @@ from index.reader_model import MODEL_DIR, Reader
 from retrieval import Answerer, check_question
 from retrieval.confidence import confidence_features
 from retrieval.context import make_context
+from retrieval.cues import find_cues
 from retrieval.evidence import SentenceTerms, agreement_bonus, gather_evidence, rank_sentences
 from retrieval.quotes import passage_span
 from retrieval.reading import previous_sentence
@@ -85,17 +86,23 @@ def collect(answerer: Answerer, reader: Reader, items: list[dict], n: int) -> li
             article, start, end = passage_span(index, s.sentence_id, context, scores, terms)
             passage = index.articles[article].text[start:end]
             match = config.confidence.probability(confidence_features(index, context, s, passage))
-            span = None
-            if r.span is not None:
-                span = texts[len(rows)][1][r.span[0] : r.span[1]]
+            sentence = texts[len(rows)][1]
+            cues = [m.span() for m in find_cues(context.question.kind, sentence, context.words)]
+            alternatives = [
+                {
+                    "text": sentence[start:end],
+                    "p": chance,
+                    "cue": any(a < end and start < b for a, b in cues),
+                }
+                for start, end, chance in r.alternatives
+            ]
             rows.append(
                 {
                     "key": s.rank,
                     "p": r.probability,
                     "match": match,
                     "hit": any(a in passage.lower() for a in answers) if answers else False,
-                    "span": span,
-                    "span_p": r.span_probability,
+                    "alternatives": alternatives,
                 }
             )
         out.append({"answerable": bool(answers), "answers": item["answers"], "rows": rows})
@@ -119,6 +126,26 @@ def hit_at_1(data: list[dict], weight: float) -> float:
     return float(
         np.mean([bool((f := first_after(q["rows"], weight)) and f["hit"]) for q in answerable])
     )
+
+
+def chosen_span(row: dict, cue: float, line: float) -> str | None:
+    """The words `choose_span` would bold in a row's sentence."""
+    best, best_score = None, 0.0
+    for alternative in row["alternatives"]:
+        score = alternative["p"] * (cue if alternative["cue"] else 1.0)
+        if score > best_score:
+            best, best_score = alternative["text"], score
+    return best if best_score >= line else None
+
+
+def span_em(questions: list[dict], n: int, weight: float, cue: float, line: float) -> float:
+    """Share of answerable questions whose first quote's bold words are a gold answer."""
+    hits = []
+    for q in (q for q in questions if q["answerable"]):
+        first = first_after(q["rows"][:n], weight)
+        span = chosen_span(first, cue, line) if first else None
+        hits.append(bool(span) and any(normalise(span) == normalise(a) for a in q["answers"]))
+    return float(np.mean(hits)) if hits else 0.0
 
 
 def logit(p: float) -> float:
@@ -180,15 +207,20 @@ def main() -> None:
     n = max((3, 5, 8, 10), key=lambda m: (np.mean(list(results[f"n{m}"]["hit@1"].values())), -m))
     weight = results[f"n{n}"]["best_rank_weight"]
     results |= {"chosen_candidates": n, "chosen_rank_weight": weight}
-    # Span exact match of the first quote's words (answerable questions), SQuAD-normalised.
-    for name, questions in data.items():
-        answerable = [q for q in questions if q["answerable"]]
-        em = []
-        for q in answerable:
-            first = first_after(q["rows"][:n], weight)
-            span = first["span"] if first else None
-            em.append(bool(span) and any(normalise(span) == normalise(a) for a in q["answers"]))
-        results[f"span_em_{name}"] = float(np.mean(em))
+    # The answer words of the first quote (answerable questions), SQuAD-normalised exact match,
+    # for each span line and cue factor (retrieval/reading.py choose_span).
+    em_table = {}
+    for cue in (1.0, 1.5, 2.0, 3.0, 5.0):
+        for line in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4):
+            em_table[(cue, line)] = [span_em(data[name], n, weight, cue, line) for name in data]
+    cue, line = max(em_table, key=lambda c: (np.mean(em_table[c]), -c[0], c[1]))
+    results |= {"chosen_cue": cue, "chosen_min_span": line}
+    for i, name in enumerate(data):
+        results[f"span_em_{name}"] = em_table[(cue, line)][i]
+        results[f"span_em_{name}_without_cues_line_0.3"] = em_table[(1.0, 0.3)][i]
+    print("span exact match by (cue, line):")
+    for (c, l_), values in em_table.items():
+        print(f"  cue {c} line {l_}: " + ", ".join(f"{v:.3f}" for v in values))
     # Declining stays with the matching confidence of the passage first before reading.
     for name, questions in data.items():
         declined = [not q["rows"] or q["rows"][0]["match"] < MATCH_LINE for q in questions]

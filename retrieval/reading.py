@@ -10,6 +10,7 @@ from typing import Protocol
 from index import OpenIndex
 from retrieval.answer import Quote
 from retrieval.context import QuestionContext
+from retrieval.cues import find_cues
 from retrieval.evidence import ScoredSentence
 
 
@@ -22,6 +23,8 @@ class ReadResultLike(Protocol):
     def span(self) -> tuple[int, int] | None: ...
     @property
     def span_probability(self) -> float: ...
+    @property
+    def alternatives(self) -> tuple[tuple[int, int, float], ...]: ...
 
 
 class SentenceReader(Protocol):
@@ -40,12 +43,15 @@ class ReaderWeights:
     `candidates`: how many of the first ranked sentences are read. `rank`: what a sentence's
     answer probability adds to its ranking key (the combined score with its time and
     agreement bonuses). `min_span`: the span probability from which its words are bold and
-    lead the answer.
+    lead the answer. `cue`: what a span holding an expression of the asked kind (a date for
+    "when", a number for "how many", a name for "who", a place for "where") multiplies its
+    probability by, so that such a runner-up can win over a best span of the wrong kind.
     """
 
     candidates: int = 8
     rank: float = 1.4
     min_span: float = 0.3
+    cue: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,25 @@ def previous_sentence(index: OpenIndex, sentence_id: int) -> str:
     return index.sentence_text(sentence_id - 1)
 
 
+def choose_span(
+    context: QuestionContext, sentence: str, result: ReadResultLike, weights: ReaderWeights
+) -> tuple[int, int] | None:
+    """The answer words the reader offers in `sentence`: of its likeliest spans, the one whose
+    probability, times `weights.cue` when it holds an expression of the asked kind, is
+    highest, when that reaches `weights.min_span`; else None."""
+    cues = [m.span() for m in find_cues(context.question.kind, sentence, context.words)]
+    choices = result.alternatives
+    if not choices and result.span is not None:
+        choices = ((*result.span, result.span_probability),)
+    best, best_score = None, 0.0
+    for start, end, probability in choices:
+        fits = any(s < end and start < e for s, e in cues)
+        score = probability * (weights.cue if fits else 1.0)
+        if score > best_score:
+            best, best_score = (start, end), score
+    return best if best_score >= weights.min_span else None
+
+
 def read_ranked(
     index: OpenIndex,
     context: QuestionContext,
@@ -85,11 +110,9 @@ def read_ranked(
     ]
     results = reader.score(context.question.text, texts)
     readings = {}
-    for sentence, result in zip(first, results, strict=True):
-        confident = result.span is not None and result.span_probability >= weights.min_span
-        readings[sentence.sentence_id] = Reading(
-            sentence.sentence_id, result.probability, result.span if confident else None
-        )
+    for sentence, (_, text), result in zip(first, texts, results, strict=True):
+        span = choose_span(context, text, result, weights)
+        readings[sentence.sentence_id] = Reading(sentence.sentence_id, result.probability, span)
     keyed = sorted(
         first,
         key=lambda s: -(s.rank + weights.rank * readings[s.sentence_id].probability),

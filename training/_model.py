@@ -11,7 +11,6 @@ from torch.nn import functional as F
 from index.reader_model import HEAD_KEYS, EncodedPairs
 
 LIST_WEIGHT = 0.5  # listwise term: the answering sentence above the others of its question
-SPAN_WEIGHT = 0.5
 FROZEN_LAYERS = 2  # the lowest transformer layers keep the encoder's weights
 
 
@@ -74,6 +73,8 @@ def reader_loss(
     groups: list[list[int]],
     span_targets: list[tuple[int, int, int]],
     candidate: torch.Tensor,
+    *,
+    span_weight: float,
 ) -> tuple[torch.Tensor, dict[str, float]]:
     """Per-pair binary cross-entropy (calibrated: comparable across questions), a listwise
     softmax over each answerable question's pairs, and the span's start/end cross-entropy
@@ -96,6 +97,6 @@ def reader_loss(
         )
     else:
         spans = answer.new_zeros(())
-    total = pointwise + LIST_WEIGHT * lists + SPAN_WEIGHT * spans
+    total = pointwise + LIST_WEIGHT * lists + span_weight * spans
     parts = {"bce": pointwise.item(), "list": lists.item(), "span": spans.item()}
     return total, parts

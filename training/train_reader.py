@@ -57,8 +57,9 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--export", type=Path, help="write the final fp16 weights here")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-questions", type=int, default=8)
-    parser.add_argument("--group", type=int, default=3, help="sentences per question")
-    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--group", type=int, default=4, help="sentences per question")
+    parser.add_argument("--lr", type=float, default=8e-5)
+    parser.add_argument("--span-weight", type=float, default=1.0, help="of the span loss")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save-every", type=int, default=100, help="steps between checkpoints")
     parser.add_argument("--tiny", action="store_true", help="a few dozen steps, for tests")
@@ -129,7 +130,7 @@ def _span_targets(encoded: EncodedPairs, pairs: Sequence[Pair]) -> list[tuple[in
 
 
 def _step(
-    net: ReaderNet, tokenizer: Tokenizer, corpus: Corpus, pairs: list[Pair]
+    net: ReaderNet, tokenizer: Tokenizer, corpus: Corpus, pairs: list[Pair], span_weight: float
 ) -> tuple[torch.Tensor, dict[str, float]]:
     triples = [(corpus.train[p.question].text, *corpus.text(p.sentence)) for p in pairs]
     encoded = encode_pairs(tokenizer, triples)
@@ -142,6 +143,7 @@ def _step(
         list(groups.values()),
         _span_targets(encoded, pairs),
         torch.from_numpy(encoded.candidate),
+        span_weight=span_weight,
     )
 
 
@@ -152,10 +154,10 @@ def torch_scorer(net: ReaderNet, tokenizer: Tokenizer) -> ScoreFn:
         encoded = encode_pairs(tokenizer, [(question, p, s) for p, s in candidates])
         with torch.inference_mode():
             answer, starts, ends = net(*tensors(encoded))
-        spans = read_spans(encoded, [s for _, s in candidates], starts.numpy(), ends.numpy())
+        rows = read_spans(encoded, [s for _, s in candidates], starts.numpy(), ends.numpy())
         return [
-            ReadResult(float(torch.sigmoid(a)), span, chance)
-            for a, (span, chance) in zip(answer, spans, strict=True)
+            ReadResult(float(torch.sigmoid(a)), (spans[0][0], spans[0][1]), spans[0][2])
+            for a, spans in zip(answer, rows, strict=True)
         ]
 
     return score
@@ -225,7 +227,9 @@ class _Run:
         batches = _plan(self.corpus, self.args, self.epoch)
         tick, pairs_seen = time.perf_counter(), 0
         for number in range(self.done, len(batches)):
-            loss, parts = _step(self.net, self.tokenizer, self.corpus, batches[number])
+            loss, parts = _step(
+                self.net, self.tokenizer, self.corpus, batches[number], self.args.span_weight
+            )
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(self.net.parameters(), 1.0)

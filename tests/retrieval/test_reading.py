@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from retrieval import Answerer, RetrievalConfig
-from retrieval.reading import ReaderWeights, read_ranked
+from retrieval.reading import ReaderWeights, choose_span, read_ranked
 from retrieval.service import answer_quotes
 from tests.fakes import FakeEmbedder, story_context, story_index
 
@@ -32,6 +32,7 @@ class _Read:
     probability: float
     span: tuple[int, int] | None
     span_probability: float
+    alternatives: tuple[tuple[int, int, float], ...] = ()
 
 
 class ScriptedReader:
@@ -117,3 +118,48 @@ def test_an_answered_question_leads_with_the_readers_answer_words(index):
     assert answer.answered
     assert answer.lead == "in Kessel"
     assert answer.to_json()["quotes"][0]["answer_span"]["char_end"] > 0
+
+
+class SpanReader:
+    """A reader sure of every sentence, whose likeliest spans are scripted, best first."""
+
+    def __init__(self, *spans: tuple[str, float]) -> None:
+        self.spans = spans
+
+    def score(self, question, candidates):
+        results = []
+        for _, sentence in candidates:
+            found = tuple(
+                (sentence.find(words), sentence.find(words) + len(words), chance)
+                for words, chance in self.spans
+                if words in sentence
+            )
+            best = found[0] if found else None
+            results.append(_Read(0.9, best[:2] if best else None, best[2] if best else 0.0, found))
+        return results
+
+
+def test_a_runner_up_span_of_the_asked_kind_wins_over_a_best_span_of_another(index):
+    context = story_context(index, "How long did the talks in Kessel last?", kind="number")
+    sentence = "The talks lasted for five and a half hours, officials said."
+    result = SpanReader(("officials", 0.5), ("five and a half hours", 0.3)).score(
+        "", [("", sentence)]
+    )[0]
+
+    plain = choose_span(context, sentence, result, ReaderWeights(cue=1.0))
+    with_cues = choose_span(context, sentence, result, ReaderWeights(cue=2.0))
+
+    assert sentence[slice(*plain)] == "officials"
+    assert sentence[slice(*with_cues)] == "five and a half hours"
+
+
+def test_no_span_reaching_the_line_is_no_answer_words(index):
+    context = story_context(index, "How long did the talks in Kessel last?", kind="number")
+    sentence = "The talks lasted for five and a half hours, officials said."
+    result = SpanReader(("officials", 0.12), ("five and a half hours", 0.1)).score(
+        "", [("", sentence)]
+    )[0]
+
+    assert choose_span(context, sentence, result, ReaderWeights(min_span=0.3, cue=2.0)) is None
+    kept = choose_span(context, sentence, result, ReaderWeights(min_span=0.15, cue=2.0))
+    assert sentence[slice(*kept)] == "five and a half hours"
