@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import shutil
 import statistics
 import sys
@@ -80,6 +81,23 @@ def right(answer: Answer, answers: list[str]) -> bool:
     return hit(answer, answers) if answers else not answer.answered
 
 
+_NAME = re.compile(r"(?<![\w'’])([A-Z][\w.-]*)")
+
+
+def names_read(read_as: str | None, gold: str | None, question: str) -> bool | None:
+    """Whether the reading holds every name the written-out reading adds to the question
+    (the names after its first word, possessives aside): a check of the reading itself,
+    whatever the search then finds. None for a turn with no written-out reading."""
+    if gold is None:
+        return None
+
+    def names(text: str) -> set[str]:
+        return {re.sub(r"['’]s$", "", m).lower() for m in _NAME.findall(text[1:])}
+
+    read = {re.sub(r"['’]s$", "", w).lower() for w in re.findall(r"[\w.'’-]+", read_as or "")}
+    return names(gold) - names(question) - {"i"} <= read
+
+
 def timed(call: Callable[..., Answer], *args: Any, **kwargs: Any) -> tuple[Answer, float]:
     started = time.perf_counter()
     answer = call(*args, **kwargs)
@@ -119,6 +137,10 @@ def main() -> None:
                     "alone": right(alone, answers),
                     "context": right(follow, answers),
                     "gold": right(written, answers) if written else None,
+                    # "who else" names the people it asks past; its reading leaves them out
+                    "names_read": None
+                    if turn["kind"] == "who-else"
+                    else names_read(follow.read_as, turn["read_as"], question),
                     "alone_ms": alone_ms,
                     "context_ms": context_ms,
                 }
@@ -148,6 +170,9 @@ def main() -> None:
             "hit@1_context": round(sum(r["context"] for r in answerable) / n, 3),
             "read_as_follow_up": sum(r["read_as"] is not None for r in members),
         }
+        named = [r["names_read"] for r in members if r["names_read"] is not None]
+        if named:
+            by_kind[name]["gold_names_in_reading"] = round(sum(named) / len(named), 3)
         golds = [r for r in answerable if r["gold"] is not None]
         if golds:
             by_kind[name]["hit@1_gold_read_as"] = round(
@@ -195,6 +220,8 @@ def main() -> None:
     for name, figures in by_kind.items():
         ceiling = figures.get("hit@1_gold_read_as")
         extra = f"  gold read_as {ceiling:.3f}" if ceiling is not None else ""
+        if "gold_names_in_reading" in figures:
+            extra += f"  names read {figures['gold_names_in_reading']:.3f}"
         print(
             f"{name:48} n={figures['answerable']:3}  alone {figures['hit@1_alone']:.3f}  "
             f"context {figures['hit@1_context']:.3f}{extra}"

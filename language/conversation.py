@@ -71,3 +71,54 @@ ROLE_WORDS = (
     "leader", "coach", "manager", "mother", "father", "wife", "husband", "son", "daughter",
     "choreographer", "lawyer", "judge", "editor", "principal", "captain", "ceo",
 )  # fmt: skip
+
+# Agreement of a pronoun with what it may stand for: "he" is no woman, "she" no man, and
+# neither a newsroom, a department or a place ("when does his contract end?" after "Why did
+# ABC pull Jimmy Kimmel's show?" is Kimmel's, not ABC's).
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+# Words in a name or beside it that say whether the person is a man or a woman.
+MALE_WORDS = frozenset(
+    {
+        "mr", "sir", "lord", "king", "prince", "father", "husband", "son", "brother",
+        "uncle", "nephew", "grandfather", "spokesman", "chairman", "congressman", "boyfriend",
+    }
+)  # fmt: skip
+FEMALE_WORDS = frozenset(
+    {
+        "mrs", "ms", "miss", "madam", "dame", "lady", "queen", "princess", "mother", "wife",
+        "daughter", "sister", "aunt", "niece", "grandmother", "spokeswoman", "chairwoman",
+        "congresswoman", "girlfriend", "actress",
+    }
+)  # fmt: skip
+# Words that make a capitalised phrase a body, a place or a thing, never a person: "the
+# Education Department", "French Senate", "New York State", "Red Bull Racing".
+INSTITUTION_WORDS = frozenset(
+    {
+        "department", "ministry", "office", "senate", "house", "congress", "parliament",
+        "court", "council", "committee", "commission", "agency", "administration",
+        "government", "party", "union", "bank", "company", "corporation", "corp", "inc",
+        "ltd", "group", "services", "service", "education", "university", "school",
+        "college", "institute", "foundation", "museum", "airlines", "airways", "airport",
+        "station", "racing", "formula", "prize", "state", "states", "city", "county",
+        "republic", "kingdom", "nations", "federation", "affairs", "police", "army", "navy",
+        "force", "guard", "times", "post", "news", "network", "media", "church", "center",
+        "centre", "hospital", "team", "club", "league", "cup", "series", "world", "national",
+        "international", "global", "federal", "american", "south", "north", "east", "west",
+    }
+)  # fmt: skip
+# Offices and honorifics written before a person's name, dropped from it: "US Commerce
+# Secretary Gina Raimondo" is Gina Raimondo, "Former Vice President Dick Cheney" Dick Cheney.
+# A name that is nothing but these ("Vice President") names nobody in particular.
+TITLE_WORDS = frozenset(
+    {
+        "secretary", "minister", "president", "vice", "chairman", "chairwoman", "chair",
+        "chancellor", "governor", "senator", "sen", "rep", "representative", "judge",
+        "justice", "prosecutor", "director", "assistant", "deputy", "former", "mayor",
+        "prime", "chief", "foreign", "commerce", "defense", "defence", "culture", "interior",
+        "treasury", "attorney", "general", "ambassador", "spokesman", "spokeswoman",
+        "mr", "mrs", "ms", "dr", "sir", "dame", "lady", "lord", "king", "queen", "prince",
+        "princess", "pope", "coach", "captain", "officer", "commissioner", "ceo", "us", "u.s",
+        "uk", "british", "chinese", "french", "german", "russian", "of", "state", "elect",
+    }
+)  # fmt: skip

@@ -8,11 +8,14 @@ the turn before.
 
 A question that leans is read with words taken from the turn before and nothing else: a
 person's pronoun becomes the name it stands for (from the earlier question, or from its
-answer when that question asked who), "there" the place named before, a bare "why?" takes
+answer when that question asked who), one it agrees with ("he" no woman, "she" no man,
+neither a body, a title or a place; "she" goes on standing for the woman the turn before
+was about), "there" the place named before, a bare "why?" takes
 the earlier question's words after its own question word, a fragment ("and in Cuba?")
 replaces the matching phrase of the earlier question or is asked beside it, and the names,
 places, dates and terms of the earlier question that the question lacks are carried over
-in brackets. The earlier as-of date is kept.
+in brackets ("who else" carries the event, not the people it asks past). The earlier as-of
+date is kept.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from language import (
     EXISTENTIAL_VERBS,
     HER,
     LEAD_IN_PATTERN,
+    MONTH_NAMES,
     NAME_JOINERS,
     NOT_NAMES,
     PERSON_POSSESSIVES,
@@ -47,8 +51,17 @@ from language import (
     STOPWORDS,
     THERE,
     THING_PRONOUNS,
+    WEEKDAY_NAMES,
     WH_WORDS,
     WHAT_ABOUT_PATTERN,
+)
+from language.conversation import (
+    FEMALE_PRONOUNS,
+    FEMALE_WORDS,
+    INSTITUTION_WORDS,
+    MALE_PRONOUNS,
+    MALE_WORDS,
+    TITLE_WORDS,
 )
 from retrieval.answer import Answer
 from retrieval.question import question_kind
@@ -58,9 +71,13 @@ _LEAD_IN = re.compile(LEAD_IN_PATTERN, re.I)
 _WHAT_ABOUT = re.compile(WHAT_ABOUT_PATTERN, re.I)
 _ELSE = re.compile(ELSE_PATTERN, re.I)
 _BARE = re.compile(BARE_PATTERN, re.I)
+_WHO_ELSE = re.compile(r"\bwho\s+else\b", re.I)
 _TAIL = re.compile(r"[\s?!.]+$")
 _POSSESSIVE = re.compile(r"['’]s$")
 _ROLE = re.compile(r"\s+(?:" + "|".join(ROLE_WORDS) + r")\b", re.I)
+_CALENDAR = frozenset(w.lower() for w in (*MONTH_NAMES, *WEEKDAY_NAMES))
+_ROLE_OF = re.compile(r"['’]s" + _ROLE.pattern, re.I)  # "Nestlé's chief executive"
+_SENTENCE = re.compile(r"(?<=[.!?”\"])\s+|\n+")
 # What is carried in brackets at most, so that the line stays short and the question's own
 # words weigh most (four phrases: bench/eval_followups.py, development conversations).
 _CARRIED_LIMIT = 8  # words
@@ -77,6 +94,10 @@ class Turn:
     as_of: dt.date | None = None
     # The words that answered it (the lead, the bold span, or a name from its first quote).
     answer_words: str | None = None
+    # The first quote of its answer: who it says is a man or a woman ("… met with her …").
+    answer_text: str | None = None
+    # What its pronouns were read as, each (pronoun, replacement): ("she", "Jane Goodall").
+    referents: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +108,7 @@ class Reading:
     read_as: str
     leans: str | None = None  # why it leans on the turn before, or None when it stands alone
     as_of: dt.date | None = None
+    referents: tuple[tuple[str, str], ...] = ()  # what its pronouns were read as
 
     @property
     def follow_up(self) -> bool:
@@ -280,6 +302,91 @@ def _name_like(words: str | None) -> bool:
     return len(found) == 1 and found[0].text == words and not any(c.isdigit() for c in words)
 
 
+def _key(word: str) -> str:
+    return _POSSESSIVE.sub("", word.lower()).rstrip(".")
+
+
+def _person(name: str) -> str | None:
+    """The person a capitalised phrase names: its words after any office, title or body
+    ("US Secretary of State Mike Pompeo" is "Mike Pompeo"), or the phrase itself when it is
+    someone's role ("Nestlé's chief executive"); None when it names a body, a place or
+    nobody in particular ("Education Department", "Vice President", "ABC")."""
+    if _ROLE_OF.search(name):
+        return name
+    words = _words(_POSSESSIVE.sub("", name))
+    cut = 0
+    for n, word in enumerate(words):
+        key = _key(word.text)
+        if key in TITLE_WORDS or key in INSTITUTION_WORDS or key in _CALENDAR:
+            cut = n + 1
+    rest = words[cut:]
+    if not rest or not rest[0].text[0].isupper() or any(c.isdigit() for c in name):
+        return None
+    if all(w.text.isupper() and len(w.text) > 1 for w in rest):  # an acronym: ABC, CCTV
+        return None
+    return name[rest[0].start : rest[-1].end]
+
+
+def _gender(person: str, known: dict[str, str]) -> str | None:
+    """ "m" or "f" when the name's own words or the text around it say so, else None."""
+    words = {_key(w.text) for w in _words(person)}
+    if words & FEMALE_WORDS:
+        return "f"
+    if words & MALE_WORDS:
+        return "m"
+    return None if _ROLE_OF.search(person) else known.get(_surname(person))
+
+
+def _surname(person: str) -> str:
+    words = _words(person)
+    return _key(words[-1].text) if words else ""
+
+
+def _pronoun_gender(low: str) -> str | None:
+    if low in MALE_PRONOUNS:
+        return "m"
+    return "f" if low in FEMALE_PRONOUNS else None
+
+
+def _genders(previous: Turn) -> dict[str, str]:
+    """Who the turn before says is a man or a woman: what its pronouns were read as
+    ("she" read as Jane Goodall), and in its question and first quote each "he" or "she"
+    after exactly one person named before it in its sentence ("Machado spoke out, saying
+    she could prove…"). A name said to be both is neither."""
+    known: dict[str, str] = {}
+    clashes: set[str] = set()
+
+    def note(person: str, gender: str) -> None:
+        key = _surname(person)
+        if known.setdefault(key, gender) != gender:
+            clashes.add(key)
+
+    for pronoun, name in previous.referents:
+        if (gender := _pronoun_gender(pronoun)) and (person := _person(name)):
+            note(person, gender)
+    for text in (previous.read_as, previous.answer_text or ""):
+        for sentence in _SENTENCE.split(text):
+            named = [(p.end, person) for p in _names(sentence) if (person := _person(p.text))]
+            for word in _words(sentence):
+                gender = _pronoun_gender(word.low) if word.low in {"he", "she"} else None
+                before = {person for end, person in named if end <= word.start}
+                if gender is not None and len(before) == 1:
+                    note(before.pop(), gender)
+    return {key: gender for key, gender in known.items() if key not in clashes}
+
+
+def _agrees(candidate: str, pronoun: str, known: dict[str, str]) -> bool:
+    """Whether a person's pronoun can stand for `candidate`: "he" and "she" for a person
+    not known to be of the other sex, "they" for anyone."""
+    if pronoun in {"they", "them", "their"}:
+        return True
+    if _person(candidate) is None:
+        return False
+    gender = _gender(candidate, known)
+    wanted = _pronoun_gender(pronoun)
+    return gender is None or wanted is None or gender == wanted
+
+
 def _people(previous: Turn, question: str) -> list[str]:
     """Who a person's pronoun may stand for, most likely first: the earlier answer when it
     names someone (unless the earlier question was itself about a person by a possessive:
@@ -320,10 +427,13 @@ def _place(previous: Turn) -> str | None:
     return None
 
 
-def _substitute(question: str, previous: Turn) -> str:
-    """The question with its person pronouns and "there" replaced by what they stand for;
-    two pronouns in one question stand for two people ("where will he stay with him?")."""
+def _substitute(question: str, previous: Turn) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The question with its person pronouns and "there" replaced by what they stand for,
+    and what each pronoun was read as. A pronoun stands for someone it agrees with ("he"
+    for no woman, "she" for no man, neither for a body or a place: `_agrees`); two pronouns
+    in one question stand for two people ("where will he stay with him?")."""
     people = _people(previous, question)
+    known = _genders(previous)
     place = _place(previous)
     pronouns = _pronouns(question)
     persons = sum(w.low in PERSON_PRONOUNS for w in pronouns)
@@ -336,39 +446,49 @@ def _substitute(question: str, previous: Turn) -> str:
     out: list[str] = []
     at = 0
     used: list[str] = []
+    read: list[tuple[str, str]] = []
     for n, word in enumerate(words):
         if word not in pronouns:
             continue
         low = word.low
+        gender = _pronoun_gender(low)
         after = words[n + 1].low if n + 1 < len(words) else ""
-        fresh = [p for p in people if p not in used] or people
+        agreeing = [p for p in people if _agrees(p, low, known)]
+        if low in {"he", "she"}:  # who the turn before was about goes on being the subject
+            went_on = [r for p, r in previous.referents if _pronoun_gender(p) == gender]
+            agreeing = list(dict.fromkeys([*went_on, *agreeing]))
+        fresh = [p for p in agreeing if p not in used] or agreeing
+        owner = next((p for p in reversed(used) if _agrees(p, low, known)), None)
         replacement = None
         if low in {"they", "them", "their"} and people:
             group = " and ".join(people[:2])
             replacement = group + "'s" if low == "their" else group
         elif low in PERSON_PRONOUNS and fresh:
             replacement = fresh[0]
-        elif low in PERSON_POSSESSIVES and people:  # "he … his": one person
-            replacement = _owner(used[-1] if used else people[0])
-        elif low == HER and people:
+        elif low in PERSON_POSSESSIVES and agreeing:  # "he … his": one person
+            replacement = _owner(owner or agreeing[0], after)
+        elif low == HER and agreeing:
             noun_follows = bool(after) and after not in STOPWORDS and after not in WH_WORDS
-            replacement = _owner(used[-1] if used else people[0]) if noun_follows else fresh[0]
+            replacement = _owner(owner or agreeing[0], after) if noun_follows else fresh[0]
         elif low == THERE and place:
             replacement = place
         if replacement is not None:
             if low != THERE:
                 used.append(replacement.removesuffix("'s"))
+                read.append((low, replacement.removesuffix("'s")))
             out.append(question[at : word.start])
             out.append(replacement)
             at = word.end
     out.append(question[at:])
-    return "".join(out)
+    return "".join(out), tuple(read)
 
 
-def _owner(person: str) -> str:
-    """The possessive of a person ("Blinken's"); of a role, its owner ("Beyoncé's
-    choreographer" owns as "Beyoncé's": the role's own noun follows in the question)."""
-    if _ROLE.search(person) and (named := _names(person)):
+def _owner(person: str, noun: str) -> str:
+    """The possessive of a person ("Blinken's"); of a role, its owner when the role's own
+    noun follows ("who is her choreographer?" after "Beyoncé's choreographer": Beyoncé's),
+    else the role's ("what was her name?" after "Trump's mother": Trump's mother's)."""
+    named = _names(person)
+    if _ROLE.search(person) and named and _surname(person) == _key(noun):
         return named[0].text if _POSSESSIVE.search(named[0].text) else named[0].text + "'s"
     return person + "'s"
 
@@ -399,18 +519,22 @@ def _swap_phrase(fragment: str, earlier: str) -> str | None:
     return None
 
 
-def _carried(read: str, previous: Turn) -> list[str]:
+def _carried(read: str, previous: Turn, leans: str) -> list[str]:
     """What of the earlier question the question lacks: its names and place and date
-    phrases, then its own words, in its order, at most `_CARRIED_LIMIT` words."""
+    phrases, then its own words, in its order, at most `_CARRIED_LIMIT` words. A "who
+    else" question carries the event, not the people already named in it: they are the
+    ones it asks past ("who else was let go?")."""
     body, before = _split(previous.read_as)
     earlier = f"{body}, {before}" if before else body
     items: list[str] = []
     covered: set[int] = set()
     for phrase in _names(earlier):
         covered.update(range(phrase.start, phrase.end))
+        if leans == "who-else" and not phrase.preposition and _person(phrase.text) is not None:
+            continue
         if not _contains(read, phrase.text):
             items.append(phrase.carried)
-    for word in _words(earlier):
+    for word in _words(earlier) if leans != "who-else" else []:
         low = word.low
         if word.start in covered or low in STOPWORDS or low in WH_WORDS or low in AUXILIARIES:
             continue
@@ -437,21 +561,24 @@ def read_question(question: str, previous: Turn | None) -> Reading:
         return Reading(question, question, None, None)
     body, carried = _split(previous.read_as)
     read: str
+    referents = previous.referents  # a question that names no one of its own keeps them
     if leans == "bare":
         match = _BARE.match(question)
         word = match.group(1).lower() if match else "why"
         swapped = _swap_question_word(word, body)
-        read = _join(swapped, carried) if swapped else _with_carried(f"{word}?", previous)
+        read = _join(swapped, carried) if swapped else _with_carried(f"{word}?", previous, leans)
     elif leans in ("what-about", "lead-in") and _is_fragment(
         rest := (_WHAT_ABOUT if leans == "what-about" else _LEAD_IN).sub("", question, count=1)
     ):
         swapped = _swap_phrase(rest, previous.read_as)
         read = swapped if swapped else _join(f"{body}, and {_body(rest)}", carried)
-    elif leans in ("what-about", "lead-in"):
-        read = _with_carried(_substitute(rest, previous), previous)
     else:
-        read = _with_carried(_substitute(question, previous), previous)
-    return Reading(question, _lower_first(read), leans, previous.as_of)
+        own = rest if leans in ("what-about", "lead-in") else question
+        substituted, found = _substitute(own, previous)
+        referents = found or referents
+        asks_others = leans == "else" and _WHO_ELSE.search(question) is not None
+        read = _with_carried(substituted, previous, "who-else" if asks_others else leans)
+    return Reading(question, _lower_first(read), leans, previous.as_of, referents)
 
 
 def _is_fragment(rest: str) -> bool:
@@ -460,8 +587,8 @@ def _is_fragment(rest: str) -> bool:
     return bool(words) and words[0].low not in WH_WORDS and words[0].low not in AUXILIARIES
 
 
-def _with_carried(read: str, previous: Turn) -> str:
-    return _join(_body(read), ", ".join(_carried(read, previous)))
+def _with_carried(read: str, previous: Turn, leans: str) -> str:
+    return _join(_body(read), ", ".join(_carried(read, previous, leans)))
 
 
 def _lower_first(text: str) -> str:
@@ -474,27 +601,40 @@ def _lower_first(text: str) -> str:
 
 def answer_words(answer: Answer) -> str | None:
     """The words that answered: the lead, else the first quote's bold span, else (for a
-    question that asked who) the first name in the first quote that the question lacks."""
+    question that asked who) the first person named in the first quote that the question
+    lacks. The answer to "who" is a person: words that name none are passed over."""
     if not answer.answered or not answer.quotes:
         return None
     first = answer.quotes[0]
+    kind = question_kind(answer.question)
     words: str | None = None
-    if answer.lead and question_kind(answer.question) != "when":
+    if answer.lead and kind != "when":
         words = answer.lead
     elif first.highlight is not None:
         words = first.text[first.highlight[0] : first.highlight[1]].strip()
-    elif question_kind(answer.question) == "who":
+    if kind == "who" and words is not None and _person(words) is None:
+        words = None
+    if kind == "who" and words is None:
         words = next(
             (
                 _POSSESSIVE.sub("", p.text)
                 for p in _names(first.text)
-                if not p.text[0].isdigit() and not _contains(answer.question, p.text)
+                if (person := _person(p.text)) is not None
+                and not _contains(answer.question, person)
+                and not _sentence_adverb(first.text, p)
             ),
             None,
         )
     if words is None or len(words.split()) > _NAME_WORDS:
         return None
     return words
+
+
+def _sentence_adverb(text: str, phrase: _Phrase) -> bool:
+    """A lone capitalised word opening a sentence before a comma ("Additionally, they
+    welcomed…"): an adverb, not a name."""
+    opens = not text[: phrase.start].strip() or text[: phrase.start].rstrip()[-1] in '.!?”"'
+    return opens and " " not in phrase.text and text[phrase.end : phrase.end + 1] == ","
 
 
 Ask = Callable[..., Answer]
@@ -529,7 +669,15 @@ class Conversation:
 
     def record(self, reading: Reading, answer: Answer) -> None:
         """Keep the answered turn as the one the next question may lean on."""
-        turn = Turn(reading.question, reading.read_as, answer.as_of, answer_words(answer))
+        first = answer.quotes[0].text if answer.answered and answer.quotes else None
+        turn = Turn(
+            reading.question,
+            reading.read_as,
+            answer.as_of,
+            answer_words(answer),
+            first,
+            reading.referents,
+        )
         with self._lock:
             self._last = turn
 

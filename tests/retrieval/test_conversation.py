@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from retrieval import Answer, Conversation, Quote, Source, read_question
-from retrieval.conversation import Conversations, Turn, leans_on_context
+from retrieval.conversation import Conversations, Turn, answer_words, leans_on_context
 
 BLINKEN = Turn("Who did Blinken meet in Beijing?", "Who did Blinken meet in Beijing?")
 
@@ -133,3 +133,69 @@ def test_conversations_keep_the_most_recent_only():
     for key in (1, 2, 3):
         kept.keep(key, Conversation())
     assert kept.get(1) is None and kept.get(3) is not None
+
+
+def test_he_stands_for_no_one_read_as_a_woman():
+    earlier = Turn(
+        "by how much did she say Maduro lost the election?",
+        "by how much did Maria Corina Machado say Maduro lost the election?",
+        referents=(("she", "Maria Corina Machado"),),
+    )
+    assert read_question("who beat him?", earlier).read_as.startswith("who beat Maduro")
+
+
+def test_a_pronoun_for_a_person_passes_over_a_newsroom():
+    earlier = Turn("Why did ABC pull Jimmy Kimmel's show?", "Why did ABC pull Jimmy Kimmel's show?")
+    reading = read_question("when does his contract end?", earlier)
+    assert reading.read_as.startswith("when does Jimmy Kimmel's contract end")
+
+
+@pytest.mark.parametrize("words", ["New York State", "Vice President", "Special Education"])
+def test_answer_words_that_name_a_body_or_a_title_stand_for_no_person(words):
+    earlier = Turn(
+        "Who won the New York City mayoral election?",
+        "Who won the New York City mayoral election?",
+        answer_words=words,
+    )
+    assert words not in read_question("where was he born?", earlier).read_as
+
+
+def test_her_with_a_noun_after_a_role_is_the_role_holders():
+    earlier = Turn("Where was Trump's mother born?", "Where was Trump's mother born?")
+    assert read_question("what was her name?", earlier).read_as.startswith(
+        "what was Trump's mother's name"
+    )
+
+
+def test_she_goes_on_standing_for_the_woman_the_turn_before_was_about():
+    earlier = Turn(
+        "who is her mother?",
+        "who is Chloe Malle's mother?",
+        answer_words="Candice Bergen",
+        referents=(("her", "Chloe Malle"),),
+    )
+    reading = read_question("when did she join Vogue?", earlier)
+    assert reading.read_as.startswith("when did Chloe Malle join Vogue")
+    assert reading.referents == (("she", "Chloe Malle"),)
+
+
+def test_who_else_carries_the_event_and_not_the_person_it_asks_past():
+    earlier = Turn(
+        "How much is Michael Dell contributing to the Trump accounts for children?",
+        "How much is Michael Dell contributing to the Trump accounts for children?",
+    )
+    reading = read_question("who else was on hand for the announcement?", earlier)
+    assert reading.follow_up
+    assert "Michael Dell" not in reading.read_as and "Trump" in reading.read_as
+
+
+def test_the_answer_to_who_is_the_person_named_not_a_title_in_bold():
+    text = "U.S. Vice President JD Vance met British Foreign Secretary David Lammy on Friday."
+    start = text.index("Vice President")
+    answer = _answer("Who did JD Vance meet?", text, (start, start + len("Vice President")))
+    assert (answer_words(answer) or "").endswith("David Lammy")
+
+
+def test_a_sentence_opening_adverb_is_no_answer_to_who():
+    text = "Additionally, they welcomed students. Blinken extended an invitation to Qin Gang."
+    assert answer_words(_answer("Who did Blinken invite?", text)) == "Qin Gang"
