@@ -48,10 +48,10 @@ class ReaderWeights:
     probability by, so that such a runner-up can win over a best span of the wrong kind.
     """
 
-    candidates: int = 8
-    rank: float = 1.4
-    min_span: float = 0.3
-    cue: float = 1.0
+    candidates: int = 5
+    rank: float = 0.5
+    min_span: float = 0.15
+    cue: float = 5.0
 
 
 @dataclass(frozen=True)
