@@ -210,7 +210,10 @@ def main() -> None:
             )
         )
     print(json.dumps(results, indent=2))
-    n = max((3, 5, 8, 10), key=lambda m: (np.mean(list(results[f"n{m}"]["hit@1"].values())), -m))
+    # The fewest candidates (each costs a reading) within 0.001 of the best mean: less than
+    # one question of the largest set.
+    means = {m: float(np.mean(list(results[f"n{m}"]["hit@1"].values()))) for m in (3, 5, 8, 10)}
+    n = min(m for m in means if means[m] >= max(means.values()) - 0.001)
     weight = results[f"n{n}"]["best_rank_weight"]
     results |= {"chosen_candidates": n, "chosen_rank_weight": weight}
     # The answer words of the first quote (answerable questions), SQuAD-normalised exact match,

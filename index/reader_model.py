@@ -24,12 +24,13 @@ CARD_FILE = "MODEL_CARD.md"
 _CARD_SHA = re.compile(r"^Weights SHA-256 \(model\.safetensors\): `([0-9a-f]{64})`", re.M)
 
 # Token budget of one input: [CLS] question [SEP] previous [SEP] sentence [SEP]. The previous
-# sentence is context only: its first words carry the subject a pronoun refers to. (The first
-# reader, trained with 32 tokens of it, read squad-partial's validation articles as well with
-# 16: hit@1 0.834 against 0.812, and with none 0.797; 16 keeps a question's 8 candidates
-# cheaper.)
+# sentence is context only: its first words carry the subject a pronoun refers to. The
+# reader was trained seeing 16 tokens of it (TRAINED_PREVIOUS_TOKENS; fewer make training
+# faster) and reads 32: on development data the sentence first after reading held the answer
+# more often with 32 (bench/tune_reader.py; bench/README.md, "The reader").
 MAX_QUESTION_TOKENS = 48
-MAX_PREVIOUS_TOKENS = 16
+TRAINED_PREVIOUS_TOKENS = 16
+MAX_PREVIOUS_TOKENS = 32
 MAX_SENTENCE_TOKENS = 128
 MAX_ANSWER_TOKENS = 30
 # A span whose start and end probabilities multiply to less than this is not offered.
@@ -80,16 +81,22 @@ def _ids(tokenizer: Any, texts: list[str], limit: int) -> list[Any]:  # noqa: AN
     return [(e.ids[:limit], e.offsets[:limit]) for e in encoded]
 
 
-def encode_pairs(tokenizer: Any, triples: Sequence[tuple[str, str, str]]) -> EncodedPairs:  # noqa: ANN401
+def encode_pairs(
+    tokenizer: Any,  # noqa: ANN401
+    triples: Sequence[tuple[str, str, str]],
+    *,
+    previous_tokens: int = MAX_PREVIOUS_TOKENS,
+) -> EncodedPairs:
     """Encode (question, previous, sentence) triples as `[CLS] q [SEP] prev [SEP] sentence [SEP]`.
 
     The question and previous sentence are segment 0, the sentence segment 1. Each part is
-    cut to its token budget; `tokenizer` is a `tokenizers.Tokenizer` without padding or
-    truncation. Training and run time both encode through here.
+    cut to its token budget (the previous sentence to `previous_tokens`); `tokenizer` is a
+    `tokenizers.Tokenizer` without padding or truncation. Training and run time both encode
+    through here.
     """
     cls_id, sep_id = tokenizer.token_to_id(_CLS), tokenizer.token_to_id(_SEP)
     questions = _ids(tokenizer, [t[0] for t in triples], MAX_QUESTION_TOKENS)
-    previous = _ids(tokenizer, [t[1] for t in triples], MAX_PREVIOUS_TOKENS)
+    previous = _ids(tokenizer, [t[1] for t in triples], previous_tokens)
     sentences = _ids(tokenizer, [t[2] for t in triples], MAX_SENTENCE_TOKENS)
     lengths = [
         len(q[0]) + len(p[0]) + len(s[0]) + 4

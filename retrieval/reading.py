@@ -48,9 +48,9 @@ class ReaderWeights:
     probability by, so that such a runner-up can win over a best span of the wrong kind.
     """
 
-    candidates: int = 5
-    rank: float = 0.5
-    min_span: float = 0.15
+    candidates: int = 8
+    rank: float = 2.7
+    min_span: float = 0.05
     cue: float = 5.0
 
 

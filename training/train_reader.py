@@ -32,6 +32,7 @@ from tokenizers import Tokenizer
 from index import SentenceEmbedder, default_model_path
 from index.reader_model import (
     MIN_SPAN_PROBABILITY,
+    TRAINED_PREVIOUS_TOKENS,
     EncodedPairs,
     ReadResult,
     encode_pairs,
@@ -133,7 +134,7 @@ def _step(
     net: ReaderNet, tokenizer: Tokenizer, corpus: Corpus, pairs: list[Pair], span_weight: float
 ) -> tuple[torch.Tensor, dict[str, float]]:
     triples = [(corpus.train[p.question].text, *corpus.text(p.sentence)) for p in pairs]
-    encoded = encode_pairs(tokenizer, triples)
+    encoded = encode_pairs(tokenizer, triples, previous_tokens=TRAINED_PREVIOUS_TOKENS)
     groups: dict[int, list[int]] = {}
     for row, pair in enumerate(pairs):
         groups.setdefault(pair.question, []).append(row)
@@ -151,7 +152,11 @@ def torch_scorer(net: ReaderNet, tokenizer: Tokenizer) -> ScoreFn:
     """A validation scorer over the network in evaluation mode (spans unfiltered)."""
 
     def score(question: str, candidates: Sequence[tuple[str, str]]) -> list[ReadResult]:
-        encoded = encode_pairs(tokenizer, [(question, p, s) for p, s in candidates])
+        encoded = encode_pairs(
+            tokenizer,
+            [(question, p, s) for p, s in candidates],
+            previous_tokens=TRAINED_PREVIOUS_TOKENS,
+        )
         with torch.inference_mode():
             answer, starts, ends = net(*tensors(encoded))
         rows = read_spans(encoded, [s for _, s in candidates], starts.numpy(), ends.numpy())
