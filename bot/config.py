@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from bot.further import FurtherQuotes
@@ -118,6 +119,12 @@ class BotServices:
     reindex: Callable[[], BuildReport] | None = None
     news: NewsService | None = None
     further: FurtherQuotes = field(default_factory=FurtherQuotes)  # behind "More sources"
+
+    @property
+    def database(self) -> Path:
+        """The bot's SQLite file (`NEWSDESK_DB`): the query log's, which also keeps the
+        conversations that follow-ups go on from."""
+        return self.querylog.path
 
     async def index_swapped(self) -> None:
         """The one signal that a build of ours (a poll, /add, /reindex) swapped a new index

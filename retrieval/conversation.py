@@ -17,6 +17,8 @@ earlier question that the question lacks are carried over in brackets ("who else
 the event, not the people it asks past). The earlier as-of date is kept.
 
 Pronouns are resolved in `retrieval._referents`; words and names are found in `_phrases`.
+`Conversations` given a database path keeps each key's last turn there too
+(`retrieval._conversation_store`), so that a conversation outlives the process.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from language import (
     AUXILIARIES,
@@ -41,6 +44,7 @@ from language import (
     WH_WORDS,
     WHAT_ABOUT_PATTERN,
 )
+from retrieval._conversation_store import ConversationStore
 from retrieval._phrases import (
     contains_words,
     find_names,
@@ -218,6 +222,7 @@ def _lower_first(text: str) -> str:
 
 
 Ask = Callable[..., Answer]
+Listener = Callable[["Conversation", Turn], None]
 
 
 class Conversation:
@@ -226,10 +231,16 @@ class Conversation:
     Thread-safe: one conversation may be asked from the event loop's worker threads.
     """
 
-    def __init__(self, *, context: bool = True) -> None:
+    def __init__(self, *, context: bool = True, last: Turn | None = None) -> None:
         self.context = context
-        self._last: Turn | None = None
+        self._last = last
         self._lock = threading.Lock()
+        self._listener: Listener | None = None
+
+    def listen(self, listener: Listener) -> None:
+        """Call `listener` with this conversation and each turn recorded from now on."""
+        with self._lock:
+            self._listener = listener
 
     @property
     def last(self) -> Turn | None:
@@ -260,6 +271,9 @@ class Conversation:
         )
         with self._lock:
             self._last = turn
+            listener = self._listener
+        if listener is not None:
+            listener(self, turn)
 
     def ask(
         self, ask: Ask, question: str, *, k: int | None = None, as_of: dt.date | None = None
@@ -276,25 +290,67 @@ class Conversation:
 
 
 class Conversations:
-    """Conversations by key (a thread, an answer message), the most recent `limit` kept."""
+    """Conversations by key (a thread, an answer message), the most recent `limit` kept.
 
-    def __init__(self, limit: int = 1000) -> None:
+    With a `path` (the bot's database, `NEWSDESK_DB`), a key's last turn is written there by
+    `save` and with each turn recorded after, and a key not in memory is looked up there:
+    conversations survive a restart. A database that cannot be written costs one log line,
+    never an answer. `get` and `save` may touch the database: call them off the event loop.
+    """
+
+    def __init__(self, limit: int = 1000, *, path: Path | None = None) -> None:
         self.limit = limit
         self._by_key: OrderedDict[int, Conversation] = OrderedDict()
         self._lock = threading.Lock()
+        self._store = ConversationStore(path, limit=limit) if path is not None else None
 
     def get(self, key: int) -> Conversation | None:
-        """The conversation kept under `key`, if any."""
+        """The conversation kept under `key` (in memory, else in the database), if any."""
         with self._lock:
             found = self._by_key.get(key)
             if found is not None:
                 self._by_key.move_to_end(key)
+                return found
+        turn = self._store.load(key) if self._store is not None else None
+        if turn is None:
+            return None
+        with self._lock:  # another thread may have kept one meanwhile: that one wins
+            found = self._by_key.get(key)
+            if found is None:
+                found = Conversation(last=turn)
+                self._remember(key, found)
             return found
 
     def keep(self, key: int, conversation: Conversation) -> None:
-        """Keep `conversation` under `key`, forgetting the oldest beyond the limit."""
+        """Keep `conversation` under `key` in memory (at once: no database call), forgetting
+        the oldest beyond the limit; its next turns are written under all its keys."""
         with self._lock:
-            self._by_key[key] = conversation
-            self._by_key.move_to_end(key)
-            while len(self._by_key) > self.limit:
-                self._by_key.popitem(last=False)
+            self._remember(key, conversation)
+
+    def save(self, key: int) -> None:
+        """Write the last turn of the conversation kept under `key` to the database, if any."""
+        with self._lock:
+            found = self._by_key.get(key)
+        last = found.last if found is not None else None
+        if self._store is not None and last is not None:
+            self._store.save([key], last)
+
+    def close(self) -> None:
+        """Close the database, if any; memory goes on."""
+        if self._store is not None:
+            self._store.close()
+
+    def _remember(self, key: int, conversation: Conversation) -> None:
+        """Keep it in memory (lock held)."""
+        self._by_key[key] = conversation
+        self._by_key.move_to_end(key)
+        while len(self._by_key) > self.limit:
+            self._by_key.popitem(last=False)
+        if self._store is not None:
+            conversation.listen(self._recorded)
+
+    def _recorded(self, conversation: Conversation, turn: Turn) -> None:
+        with self._lock:
+            keys = [key for key, kept in self._by_key.items() if kept is conversation]
+        if self._store is not None:
+            self._store.save(keys, turn)

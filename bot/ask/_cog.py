@@ -38,8 +38,15 @@ class AskCog(commands.Cog):
         self.services = services
         self.cooldown = Cooldown(config.cooldown_s)
         self._keeping: set[asyncio.Task[None]] = set()
-        # Follow-ups: the conversation of each answer message and answer thread, in memory.
-        self.conversations = Conversations()
+        self._saving: set[asyncio.Task[None]] = set()
+        # Follow-ups: the conversation of each answer message and answer thread, kept in
+        # memory and in the bot's database, so that they go on after a restart.
+        self.conversations = Conversations(path=services.database)
+
+    async def cog_unload(self) -> None:
+        """Finish writing the conversations, then close their database, at shutdown."""
+        await asyncio.gather(*self._saving)
+        await asyncio.to_thread(self.conversations.close)
 
     @app_commands.command(name="ask", description="Ask a question about the news articles.")
     @app_commands.describe(question="Your question, e.g. When was Blinken's trip cancelled?")
@@ -67,16 +74,29 @@ class AskCog(commands.Cog):
             allowed_mentions=NO_MENTIONS,
             wait=True,
         )
-        self.conversations.keep(sent.id, conversation)
+        self.keep(sent.id, conversation)
 
-    def conversation_of(self, message: discord.Message) -> Conversation | None:
+    def keep(self, key: int, conversation: Conversation) -> None:
+        """Keep the conversation under a thread or an answer: in memory at once, and in the
+        database from a worker thread, not awaited (the reply is already out)."""
+        self.conversations.keep(key, conversation)
+        task = asyncio.create_task(asyncio.to_thread(self.conversations.save, key))
+        self._saving.add(task)
+        task.add_done_callback(self._saving.discard)
+
+    async def kept(self, key: int | None) -> Conversation | None:
+        """The conversation kept under a thread or an answer (maybe read from the database)."""
+        return None if key is None else await asyncio.to_thread(self.conversations.get, key)
+
+    async def conversation_of(self, message: discord.Message) -> tuple[Conversation | None, bool]:
         """The conversation a message follows up: that of the answer thread it is posted in,
-        or of the answer it replies to; None for a message of its own."""
-        found = self.conversations.get(message.channel.id)
+        or of the answer it replies to (None for a message of its own); and whether it is
+        posted in an answer thread."""
+        in_thread = await self.kept(message.channel.id)
+        if in_thread is not None:
+            return in_thread, True
         reference = message.reference
-        if found is None and reference is not None and reference.message_id is not None:
-            found = self.conversations.get(reference.message_id)
-        return found
+        return await self.kept(reference.message_id if reference else None), False
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -85,7 +105,7 @@ class AskCog(commands.Cog):
         me = self.client.user
         if me is None or message.author.bot:
             return
-        follows = self.conversation_of(message)
+        follows, in_thread = await self.conversation_of(message)
         if follows is None and all(u.id != me.id for u in message.mentions):
             return
         conversation = follows or Conversation()
@@ -110,7 +130,7 @@ class AskCog(commands.Cog):
             log.exception("question in message %s failed", message.id)
             await message.reply(FAILURE, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
-        await self.deliver(message, answer, query_id, conversation)
+        await self.deliver(message, answer, query_id, conversation, in_thread=in_thread)
 
     def refusal(self, question: str, user_id: int) -> str | None:
         """Why a question is not taken (a friendly sentence), or None to go ahead."""
@@ -180,25 +200,26 @@ class AskCog(commands.Cog):
         answer: Answer,
         query_id: int | None,
         conversation: Conversation,
+        *,
+        in_thread: bool = False,
     ) -> None:
         """Reply to the question, or answer in a new thread from it when so configured; a
-        follow-up is answered where it was asked (in the thread, or as a reply). The answer
+        follow-up is answered where it was asked (`in_thread`, or as a reply). The answer
         and its thread are kept as places where the conversation may go on."""
         embed = answer_embed(answer)
         view = answer_view(query_id, answered=answer.answered) or discord.utils.MISSING
-        in_thread = self.conversations.get(message.channel.id) is not None
         thread = None if in_thread else await self._thread_for(message, answer.question)
         sent: discord.Message
         if thread is not None:
             sent = await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
-            self.conversations.keep(thread.id, conversation)
+            self.keep(thread.id, conversation)
         elif in_thread:
             sent = await message.channel.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
         else:
             sent = await message.reply(
                 embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS
             )
-        self.conversations.keep(sent.id, conversation)
+        self.keep(sent.id, conversation)
 
     async def _thread_for(self, message: discord.Message, question: str) -> discord.Thread | None:
         if not self.config.answer_in_thread or not isinstance(message.channel, discord.TextChannel):
