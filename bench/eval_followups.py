@@ -1,6 +1,6 @@
 """Follow-up questions: hit@1 of each turn asked with its conversation against asked alone.
 
-    .venv/bin/python bench/eval_followups.py [--show]
+    .venv/bin/python bench/eval_followups.py [--show] [--reader off|int8|fp32]
 
 bench/data/conversations.jsonl holds 70 conversations (209 turns) over the bundled articles
 and 32 RealTimeQA articles (bench/data/conversations.md). This script indexes the bundled
@@ -13,8 +13,10 @@ should gain, the turns that stand on their own (standalone, topic-change) must l
 It also asks the leaning turns as the data set writes them out (`read_as`), the ceiling of
 a perfect reading, and times a follow-up against a plain question.
 
-No reader. This is development data: the reading was written while looking at it, so the
-figures are development figures, not a held-out test. Results: bench/results/eval_followups.json.
+No reader by default (`--reader int8` reads as the bot does; its figures go to
+bench/results/eval_followups_reader.json). This is development data: the reading was written
+while looking at it, so the figures are development figures, not a held-out test. Results:
+bench/results/eval_followups.json.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.datasets import DATA, ROOT, WORK, write_results
 from index import BuildOptions, build_index, make_embedder
+from index.reader_model import Reader
 from retrieval import Answer, Answerer
 from retrieval.conversation import Conversation, Turn, read_question
 from retrieval.evaluation import quote_hits
@@ -107,13 +110,17 @@ def timed(call: Callable[..., Answer], *args: Any, **kwargs: Any) -> tuple[Answe
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--show", action="store_true", help="Print every leaning turn as read.")
+    parser.add_argument("--reader", default="off", choices=["off", "int8", "fp32"])
     args = parser.parse_args()
     conversations = [json.loads(line) for line in CONVERSATIONS.read_text().splitlines() if line]
     embedder = make_embedder("fp32", cache_dir=ROOT / "var" / "models")
     index_dir = FOLDER / "index"
     summary = build_index(corpus(conversations), index_dir, embedder, BuildOptions())
     print(f"index: {summary.articles} articles, {summary.chunks} chunks", file=sys.stderr)
-    answerer = Answerer(index_dir, embedder)
+    reader = None
+    if args.reader != "off":
+        reader = Reader(cache_dir=ROOT / "var" / "models", precision=args.reader)
+    answerer = Answerer(index_dir, embedder, reader=reader)
     for _ in range(3):
         answerer.ask("warm up")
 
@@ -207,7 +214,7 @@ def main() -> None:
     results = {
         "data": "bench/data/conversations.jsonl (development data: development figures)",
         "index": {"articles": summary.articles, "chunks": summary.chunks},
-        "reader": "off",
+        "reader": args.reader,
         "by_kind": by_kind,
         "unanswerable_declined": {
             "turns": len(unanswerable),
@@ -227,7 +234,8 @@ def main() -> None:
             f"context {figures['hit@1_context']:.3f}{extra}"
         )
     print(json.dumps(latency))
-    write_results(RESULTS, results)
+    suffix = "" if args.reader == "off" else "_reader"
+    write_results(RESULTS.with_name(f"eval_followups{suffix}.json"), results)
 
 
 if __name__ == "__main__":
