@@ -2,8 +2,10 @@
 data only.
 
 Sets: the development set (bench/data/dev_qa.jsonl, with its unanswerable questions), the
-NewsQA development sample (seed 1, disjoint from the seed-0 test sample) and the XQuAD
-questions of its first 24 articles (the development half). For each question the pipeline
+NewsQA development sample (seed 1, disjoint from the seed-0 test sample), the XQuAD
+questions of its first 24 articles (the development half) and, when the RealTimeQA archive
+is indexed (bench/eval_realtimeqa.py), its development questions, each as of its quiz date.
+For each question the pipeline
 runs to its ranked sentences; the reader reads the first `--candidates`; for each of them
 is recorded its ranking key, the reader's probability, the matching confidence of the passage
 quoted for it, and whether that passage holds a gold answer.
@@ -51,6 +53,9 @@ from retrieval.recency import time_bonus
 from retrieval.search import retrieve
 
 RESULTS = ROOT / "bench" / "results" / "tune_reader.json"
+# The RealTimeQA archive and its development questions (bench/eval_realtimeqa.py).
+RTQA_INDEX = ROOT / "var" / "rtqa" / "index"
+RTQA_QA = ROOT / "var" / "realtimeqa_dev.jsonl"
 MATCH_LINE = 0.15  # retrieval's decline line on the matching confidence
 
 
@@ -163,7 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=10)
     parser.add_argument("--sample", type=int, default=400, help="NewsQA dev questions.")
-    parser.add_argument("--sets", default="dev,newsqa-dev,xquad-dev")
+    parser.add_argument("--sets", default="dev,newsqa-dev,xquad-dev,realtimeqa-dev")
     parser.add_argument("--model", type=Path, default=MODEL_DIR, help="The reader's folder.")
     parser.add_argument("--rows", type=Path, help="Refit from these saved records.")
     args = parser.parse_args()
@@ -178,6 +183,9 @@ def main() -> None:
         ),
         "xquad-dev": (index_folder("xquad"), xquad_dev()),
     }
+    if "realtimeqa-dev" in args.sets:
+        rtqa = [json.loads(line) for line in RTQA_QA.read_text().splitlines() if line.strip()]
+        sets["realtimeqa-dev"] = (RTQA_INDEX, [i for i in rtqa if i["answers"]])
     sets = {name: sets[name] for name in args.sets.split(",")}
     data: dict[str, list[dict]] = json.loads(args.rows.read_text()) if args.rows else {}
     for name, (folder, items) in sets.items():

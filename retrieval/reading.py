@@ -48,10 +48,10 @@ class ReaderWeights:
     probability by, so that such a runner-up can win over a best span of the wrong kind.
     """
 
-    candidates: int = 8
-    rank: float = 2.7
-    min_span: float = 0.05
-    cue: float = 5.0
+    candidates: int = 10
+    rank: float = 2.8
+    min_span: float = 0.3
+    cue: float = 3.0
 
 
 @dataclass(frozen=True)
