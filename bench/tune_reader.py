@@ -218,10 +218,10 @@ def main() -> None:
             )
         )
     print(json.dumps(results, indent=2))
-    # The fewest candidates (each costs a reading) within 0.001 of the best mean: less than
-    # one question of the largest set.
+    # The fewest candidates within half a point of the best mean: each one read costs about
+    # 6 ms a question (int8), and the answer's latency target is 60 ms.
     means = {m: float(np.mean(list(results[f"n{m}"]["hit@1"].values()))) for m in (3, 5, 8, 10)}
-    n = min(m for m in means if means[m] >= max(means.values()) - 0.001)
+    n = min(m for m in means if means[m] >= max(means.values()) - 0.005)
     weight = results[f"n{n}"]["best_rank_weight"]
     results |= {"chosen_candidates": n, "chosen_rank_weight": weight}
     # The answer words of the first quote (answerable questions), SQuAD-normalised exact match,

@@ -48,10 +48,10 @@ class ReaderWeights:
     probability by, so that such a runner-up can win over a best span of the wrong kind.
     """
 
-    candidates: int = 10
+    candidates: int = 3
     rank: float = 2.8
     min_span: float = 0.3
-    cue: float = 3.0
+    cue: float = 2.0
 
 
 @dataclass(frozen=True)
