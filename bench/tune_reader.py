@@ -48,7 +48,7 @@ from retrieval.context import make_context
 from retrieval.cues import find_cues
 from retrieval.evidence import SentenceTerms, agreement_bonus, gather_evidence, rank_sentences
 from retrieval.quotes import passage_span
-from retrieval.reading import previous_sentence
+from retrieval.reading import ReaderWeights, pick_span, previous_sentence
 from retrieval.recency import time_bonus
 from retrieval.search import retrieve
 
@@ -134,13 +134,9 @@ def hit_at_1(data: list[dict], weight: float) -> float:
 
 
 def chosen_span(row: dict, cue: float, line: float) -> str | None:
-    """The words `choose_span` would bold in a row's sentence."""
-    best, best_score = None, 0.0
-    for alternative in row["alternatives"]:
-        score = alternative["p"] * (cue if alternative["cue"] else 1.0)
-        if score > best_score:
-            best, best_score = alternative["text"], score
-    return best if best_score >= line else None
+    """The words `choose_span` would bold in a row's sentence (the same rule, `pick_span`)."""
+    choices = ((a["text"], a["p"], a["cue"]) for a in row["alternatives"])
+    return pick_span(choices, ReaderWeights(min_span=line, cue=cue))
 
 
 def span_em(

@@ -3,15 +3,17 @@ sentences, moves the ones that answer it up and marks their answer words."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from index import OpenIndex
 from retrieval.answer import Quote
 from retrieval.context import QuestionContext
 from retrieval.cues import find_cues
 from retrieval.evidence import ScoredSentence
+
+T = TypeVar("T")
 
 
 class ReadResultLike(Protocol):
@@ -74,23 +76,33 @@ def previous_sentence(index: OpenIndex, sentence_id: int) -> str:
     return index.sentence_text(sentence_id - 1)
 
 
+def pick_span(choices: Iterable[tuple[T, float, bool]], weights: ReaderWeights) -> T | None:
+    """Of (span, probability, holds a cue) choices, the span whose probability, times
+    `weights.cue` when it holds an expression of the asked kind, is highest, when that
+    reaches `weights.min_span`; else None. (bench/tune_reader.py fits the two numbers with
+    this very rule.)"""
+    best, best_score = None, 0.0
+    for span, probability, fits in choices:
+        score = probability * (weights.cue if fits else 1.0)
+        if score > best_score:
+            best, best_score = span, score
+    return best if best_score >= weights.min_span else None
+
+
 def choose_span(
     context: QuestionContext, sentence: str, result: ReadResultLike, weights: ReaderWeights
 ) -> tuple[int, int] | None:
-    """The answer words the reader offers in `sentence`: of its likeliest spans, the one whose
-    probability, times `weights.cue` when it holds an expression of the asked kind, is
-    highest, when that reaches `weights.min_span`; else None."""
+    """The answer words the reader offers in `sentence`: `pick_span` over its likeliest
+    spans, a span holding a cue when it overlaps an expression `find_cues` finds for the
+    question's kind (a date for "when", a number for "how many", a name, a place)."""
     cues = [m.span() for m in find_cues(context.question.kind, sentence, context.words)]
-    choices = result.alternatives
-    if not choices and result.span is not None:
-        choices = ((*result.span, result.span_probability),)
-    best, best_score = None, 0.0
-    for start, end, probability in choices:
-        fits = any(s < end and start < e for s, e in cues)
-        score = probability * (weights.cue if fits else 1.0)
-        if score > best_score:
-            best, best_score = (start, end), score
-    return best if best_score >= weights.min_span else None
+    return pick_span(
+        (
+            ((start, end), probability, any(s < end and start < e for s, e in cues))
+            for start, end, probability in result.alternatives
+        ),
+        weights,
+    )
 
 
 def read_ranked(

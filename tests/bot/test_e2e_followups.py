@@ -57,7 +57,8 @@ async def nth_post(fake: FakeDiscord, channel_id: int, n: int) -> Request:
     raise AssertionError(f"the bot posted {len(posts)} messages in {channel_id}, not {n}")
 
 
-def _description(request: Request) -> str:
+def description(request: Request) -> str:
+    """The text of the first embed the bot posted."""
     return str(request.body["embeds"][0]["description"])
 
 
@@ -71,13 +72,13 @@ async def test_a_thread_with_three_follow_ups_reads_each_in_the_light_of_the_las
     question = await fake_discord.mention(FIRST)
     thread_id = int(question["id"])  # the fake names a thread after its starting message
     first = await nth_post(fake_discord, thread_id, 1)
-    assert "Read as" not in _description(first)
+    assert "Read as" not in description(first)
 
     descriptions = []
     for n, text in enumerate(FOLLOW_UPS, start=2):
         await post(fake_discord, text, channel_id=thread_id)
         answer = await nth_post(fake_discord, thread_id, n)
-        descriptions.append(_description(answer))
+        descriptions.append(description(answer))
         assert answer.body["embeds"][0]["title"] == text  # the question as asked
         assert answer.body["allowed_mentions"]["parse"] == []
 
@@ -105,8 +106,8 @@ async def test_a_reply_to_an_answer_is_a_follow_up_and_a_plain_message_is_not(
     await post(fake_discord, FOLLOW_UPS[0], channel_id=CHANNEL_ID, reply_to=str(answer_id))
     reply = await nth_post(fake_discord, CHANNEL_ID, 2)
 
-    assert _description(reply).startswith("*Read as: when")
-    assert "February" in _description(reply)
+    assert description(reply).startswith("*Read as: when")
+    assert "February" in description(reply)
     assert reply.body["message_reference"]["message_id"] is not None  # answered as a reply
     await asyncio.sleep(0.2)
     posts = [r for r in fake_discord.requests if r.path == f"/channels/{CHANNEL_ID}/messages"]

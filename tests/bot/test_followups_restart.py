@@ -11,14 +11,10 @@ import pytest
 from bot import BotConfig
 from tests.bot.conftest import RunningBot
 from tests.bot.discord_payloads import CHANNEL_ID, GUILD_ID
-from tests.bot.fake_discord import FakeDiscord, Request
-from tests.bot.test_e2e_followups import FIRST, nth_post, post
+from tests.bot.fake_discord import FakeDiscord
+from tests.bot.test_e2e_followups import FIRST, description, nth_post, post
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-def _description(request: Request) -> str:
-    return str(request.body["embeds"][0]["description"])
 
 
 async def stop_once_kept(bot: RunningBot, keys: int) -> list[int]:
@@ -47,7 +43,7 @@ async def test_a_follow_up_in_a_thread_after_a_restart_is_read_in_the_light_of_t
     before = await start_bot(config=config)
     question = await fake_discord.mention(FIRST)
     thread_id = int(question["id"])  # the fake names a thread after its starting message
-    assert "Read as" not in _description(await nth_post(fake_discord, thread_id, 1))
+    assert "Read as" not in description(await nth_post(fake_discord, thread_id, 1))
     await stop_once_kept(before, 2)  # the thread and the answer in it
 
     await start_bot(config=config)  # new services: a new query log over the same file
@@ -55,8 +51,8 @@ async def test_a_follow_up_in_a_thread_after_a_restart_is_read_in_the_light_of_t
     answer = await nth_post(fake_discord, thread_id, 2)
 
     assert answer.body["embeds"][0]["title"] == "and when?"
-    assert _description(answer).startswith("*Read as: when")
-    assert "balloon" in _description(answer).split("\n")[0]
+    assert description(answer).startswith("*Read as: when")
+    assert "balloon" in description(answer).split("\n")[0]
     assert _threads_started(fake_discord) == 1  # answered in the thread, not in a new one
 
 
@@ -71,5 +67,5 @@ async def test_a_reply_to_an_answer_after_a_restart_is_read_as_a_follow_up(fake_
     await post(fake_discord, "and when?", channel_id=CHANNEL_ID, reply_to=str(answer_id))
     reply = await nth_post(fake_discord, CHANNEL_ID, 2)
 
-    assert _description(reply).startswith("*Read as: when")
-    assert "February" in _description(reply)
+    assert description(reply).startswith("*Read as: when")
+    assert "February" in description(reply)

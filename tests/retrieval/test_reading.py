@@ -52,7 +52,8 @@ class ScriptedReader:
             if at < 0:
                 results.append(_Read(self.doubt, None, 0.0))
             else:
-                results.append(_Read(self.sure, (at, at + len(self.answer)), 0.9))
+                span = (at, at + len(self.answer))
+                results.append(_Read(self.sure, span, 0.9, ((*span, 0.9),)))
         return results
 
 
@@ -139,27 +140,28 @@ class SpanReader:
         return results
 
 
-def test_a_runner_up_span_of_the_asked_kind_wins_over_a_best_span_of_another(index):
+TALKS = "The talks lasted for five and a half hours, officials said."
+
+
+def _talks_read(index, *spans: tuple[str, float]):
+    """The context of a "how long" question, and a scripted reading of TALKS."""
     context = story_context(index, "How long did the talks in Kessel last?", kind="number")
-    sentence = "The talks lasted for five and a half hours, officials said."
-    result = SpanReader(("officials", 0.5), ("five and a half hours", 0.3)).score(
-        "", [("", sentence)]
-    )[0]
+    return context, SpanReader(*spans).score("", [("", TALKS)])[0]
 
-    plain = choose_span(context, sentence, result, ReaderWeights(cue=1.0))
-    with_cues = choose_span(context, sentence, result, ReaderWeights(cue=2.0))
 
-    assert sentence[slice(*plain)] == "officials"
-    assert sentence[slice(*with_cues)] == "five and a half hours"
+def test_a_runner_up_span_of_the_asked_kind_wins_over_a_best_span_of_another(index):
+    context, result = _talks_read(index, ("officials", 0.5), ("five and a half hours", 0.3))
+
+    plain = choose_span(context, TALKS, result, ReaderWeights(cue=1.0))
+    with_cues = choose_span(context, TALKS, result, ReaderWeights(cue=2.0))
+
+    assert TALKS[slice(*plain)] == "officials"
+    assert TALKS[slice(*with_cues)] == "five and a half hours"
 
 
 def test_no_span_reaching_the_line_is_no_answer_words(index):
-    context = story_context(index, "How long did the talks in Kessel last?", kind="number")
-    sentence = "The talks lasted for five and a half hours, officials said."
-    result = SpanReader(("officials", 0.12), ("five and a half hours", 0.1)).score(
-        "", [("", sentence)]
-    )[0]
+    context, result = _talks_read(index, ("officials", 0.12), ("five and a half hours", 0.1))
 
-    assert choose_span(context, sentence, result, ReaderWeights(min_span=0.3, cue=2.0)) is None
-    kept = choose_span(context, sentence, result, ReaderWeights(min_span=0.15, cue=2.0))
-    assert sentence[slice(*kept)] == "five and a half hours"
+    assert choose_span(context, TALKS, result, ReaderWeights(min_span=0.3, cue=2.0)) is None
+    kept = choose_span(context, TALKS, result, ReaderWeights(min_span=0.15, cue=2.0))
+    assert TALKS[slice(*kept)] == "five and a half hours"
