@@ -48,7 +48,7 @@ from retrieval.context import make_context
 from retrieval.cues import find_cues
 from retrieval.evidence import SentenceTerms, agreement_bonus, gather_evidence, rank_sentences
 from retrieval.quotes import passage_span
-from retrieval.reading import ReaderWeights, pick_span, previous_sentence
+from retrieval.reading import ReaderWeights, pick_span, previous_sentence, same_standing
 from retrieval.recency import time_bonus
 from retrieval.search import retrieve
 
@@ -76,8 +76,9 @@ def collect(answerer: Answerer, reader: Reader, items: list[dict], n: int) -> li
         terms = SentenceTerms(index, context.terms)
         evidence = gather_evidence(index, context, candidates, terms)
         ids = [e.sentence_id for e in evidence]
-        bonus = time_bonus(index, context, ids, config.time)
-        bonus = bonus + agreement_bonus(index, context, evidence, config.weights)
+        times = time_bonus(index, context, ids, config.time)
+        bonus = times + agreement_bonus(index, context, evidence, config.weights)
+        time_of = dict(zip(ids, times.tolist(), strict=True))
         ranked = rank_sentences(evidence, config.weights, bonus)[:n]
         answers = [a.lower() for a in item["answers"]]
         scores = {s.sentence_id: s.score for s in ranked}
@@ -104,6 +105,8 @@ def collect(answerer: Answerer, reader: Reader, items: list[dict], n: int) -> li
             rows.append(
                 {
                     "key": s.rank,
+                    "time": time_of[s.sentence_id],
+                    "day": int(index.article_day[index.sentence_rows[s.sentence_id, 0]]),
                     "p": r.probability,
                     "match": match,
                     "hit": any(a in passage.lower() for a in answers) if answers else False,
@@ -121,9 +124,13 @@ def normalise(text: str) -> str:
 
 
 def first_after(rows: list[dict], weight: float) -> dict | None:
+    """The first sentence after reading (`read_ranked`): the best by key plus reader among
+    those of the first one's time standing."""
     if not rows:
         return None
-    return max(rows, key=lambda r: r["key"] + weight * r["p"])
+    level = same_standing(rows[0]["time"])
+    standing = [r for r in rows if same_standing(r["time"]) == level]
+    return max(standing, key=lambda r: r["key"] + weight * r["p"])
 
 
 def hit_at_1(data: list[dict], weight: float) -> float:

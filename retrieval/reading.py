@@ -3,7 +3,7 @@ sentences, moves the ones that answer it up and marks their answer words."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
@@ -111,9 +111,15 @@ def read_ranked(
     ranked: list[ScoredSentence],
     reader: SentenceReader,
     weights: ReaderWeights,
+    times: Mapping[int, float] | None = None,
 ) -> tuple[list[ScoredSentence], dict[int, Reading]]:
     """The ranked sentences with the first `candidates` re-ordered by what the reader adds
-    to their ranking keys, and the reader's view of each of them, by sentence id."""
+    to their ranking keys, and the reader's view of each of them, by sentence id.
+
+    The reader knows nothing of time: given `times` (what time added to each sentence's
+    key, retrieval/recency.py), it re-orders only among sentences of the same time standing
+    (reports of the same age, or all inside or all outside a window the question names), and
+    the places that time gave each standing are kept."""
     first = ranked[: weights.candidates]
     if not first:
         return ranked, {}
@@ -125,11 +131,22 @@ def read_ranked(
     for sentence, (_, text), result in zip(first, texts, results, strict=True):
         span = choose_span(context, text, result, weights)
         readings[sentence.sentence_id] = Reading(sentence.sentence_id, result.probability, span)
-    keyed = sorted(
-        first,
-        key=lambda s: -(s.rank + weights.rank * readings[s.sentence_id].probability),
-    )
+    standing = [same_standing((times or {}).get(s.sentence_id, 0.0)) for s in first]
+    keyed = list(first)
+    for level in set(standing):
+        places = [i for i, value in enumerate(standing) if value == level]
+        members = sorted(
+            (first[i] for i in places),
+            key=lambda s: -(s.rank + weights.rank * readings[s.sentence_id].probability),
+        )
+        for place, sentence in zip(places, members, strict=True):
+            keyed[place] = sentence
     return [*keyed, *ranked[weights.candidates :]], readings
+
+
+def same_standing(time: float) -> float:
+    """A sentence's time bonus, rounded so that reports of the same age stand together."""
+    return round(time, 6)
 
 
 def apply_readings(

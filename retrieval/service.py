@@ -107,8 +107,9 @@ def answer_quotes(
     searched = time.perf_counter()
     terms = SentenceTerms(index, context.terms)
     evidence = gather_evidence(index, context, candidates, terms)
-    bonus = time_bonus(index, context, [e.sentence_id for e in evidence], config.time)
-    bonus = bonus + agreement_bonus(index, context, evidence, config.weights)
+    ids = [e.sentence_id for e in evidence]
+    times = time_bonus(index, context, ids, config.time)
+    bonus = times + agreement_bonus(index, context, evidence, config.weights)
     ranked = rank_sentences(evidence, config.weights, bonus)
 
     def confidence(sentence: ScoredSentence, passage: str) -> float:
@@ -123,7 +124,8 @@ def answer_quotes(
         scores = {s.sentence_id: s.score for s in ranked}
         article, start, end = passage_span(index, ranked[0].sentence_id, context, scores, terms)
         standing = confidence(ranked[0], index.articles[article].text[start:end])
-        ranked, readings = read_ranked(index, context, ranked, reader, config.reader)
+        time_of = dict(zip(ids, times.tolist(), strict=True))
+        ranked, readings = read_ranked(index, context, ranked, reader, config.reader, time_of)
     quotes = assemble_quotes(
         index, context, ranked, k=k, weights=config.weights, confidence=confidence, terms=terms
     )

@@ -61,6 +61,12 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--group", type=int, default=4, help="sentences per question")
     parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--span-weight", type=float, default=1.0, help="of the span loss")
+    parser.add_argument(
+        "--previous-tokens",
+        type=int,
+        default=TRAINED_PREVIOUS_TOKENS,
+        help="tokens of the sentence before the candidate that the reader sees",
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--save-every", type=int, default=100, help="steps between checkpoints")
     parser.add_argument("--tiny", action="store_true", help="a few dozen steps, for tests")
@@ -131,10 +137,14 @@ def _span_targets(encoded: EncodedPairs, pairs: Sequence[Pair]) -> list[tuple[in
 
 
 def _step(
-    net: ReaderNet, tokenizer: Tokenizer, corpus: Corpus, pairs: list[Pair], span_weight: float
+    net: ReaderNet,
+    tokenizer: Tokenizer,
+    corpus: Corpus,
+    pairs: list[Pair],
+    args: argparse.Namespace,
 ) -> tuple[torch.Tensor, dict[str, float]]:
     triples = [(corpus.train[p.question].text, *corpus.text(p.sentence)) for p in pairs]
-    encoded = encode_pairs(tokenizer, triples, previous_tokens=TRAINED_PREVIOUS_TOKENS)
+    encoded = encode_pairs(tokenizer, triples, previous_tokens=args.previous_tokens)
     groups: dict[int, list[int]] = {}
     for row, pair in enumerate(pairs):
         groups.setdefault(pair.question, []).append(row)
@@ -144,18 +154,20 @@ def _step(
         list(groups.values()),
         _span_targets(encoded, pairs),
         torch.from_numpy(encoded.candidate),
-        span_weight=span_weight,
+        span_weight=args.span_weight,
     )
 
 
-def torch_scorer(net: ReaderNet, tokenizer: Tokenizer) -> ScoreFn:
+def torch_scorer(
+    net: ReaderNet, tokenizer: Tokenizer, previous_tokens: int = TRAINED_PREVIOUS_TOKENS
+) -> ScoreFn:
     """A validation scorer over the network in evaluation mode (spans unfiltered)."""
 
     def score(question: str, candidates: Sequence[tuple[str, str]]) -> list[ReadResult]:
         encoded = encode_pairs(
             tokenizer,
             [(question, p, s) for p, s in candidates],
-            previous_tokens=TRAINED_PREVIOUS_TOKENS,
+            previous_tokens=previous_tokens,
         )
         with torch.inference_mode():
             answer, starts, ends = net(*tensors(encoded))
@@ -232,9 +244,7 @@ class _Run:
         batches = _plan(self.corpus, self.args, self.epoch)
         tick, pairs_seen = time.perf_counter(), 0
         for number in range(self.done, len(batches)):
-            loss, parts = _step(
-                self.net, self.tokenizer, self.corpus, batches[number], self.args.span_weight
-            )
+            loss, parts = _step(self.net, self.tokenizer, self.corpus, batches[number], self.args)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()  # type: ignore[no-untyped-call]
             torch.nn.utils.clip_grad_norm_(self.net.parameters(), 1.0)
@@ -256,7 +266,9 @@ class _Run:
     def finish_epoch(self) -> None:
         """Validate, record the figures (and, on a full run, the epoch's weights), save."""
         self.net.eval()
-        figures = validate(self.corpus, torch_scorer(self.net, self.tokenizer))
+        figures = validate(
+            self.corpus, torch_scorer(self.net, self.tokenizer, self.args.previous_tokens)
+        )
         print(f"epoch {self.epoch + 1} validation: {describe(figures)}", flush=True)
         figures["minutes"] = self.minutes()
         name = f"epoch-{self.epoch + 1}"

@@ -165,3 +165,36 @@ def test_no_span_reaching_the_line_is_no_answer_words(index):
     assert choose_span(context, TALKS, result, ReaderWeights(min_span=0.3, cue=2.0)) is None
     kept = choose_span(context, TALKS, result, ReaderWeights(min_span=0.15, cue=2.0))
     assert TALKS[slice(*kept)] == "five and a half hours"
+
+
+def test_the_reader_does_not_lift_an_older_report_over_a_newer_one(index):
+    from retrieval.evidence import SentenceTerms, gather_evidence, rank_sentences
+    from retrieval.search import retrieve
+
+    context = story_context(index, QUESTION)
+    config = RetrievalConfig()
+    candidates = retrieve(index, context, config.search)
+    evidence = gather_evidence(index, context, candidates, SentenceTerms(index, context.terms))
+    ranked = rank_sentences(evidence, config.weights)[:4]
+    answering = next(s for s in ranked if "five and a half" in index.sentence_text(s.sentence_id))
+    assert answering is not ranked[0], "matching alone puts another first"
+    weights = ReaderWeights(candidates=4, rank=3.0)
+    reader = ScriptedReader("five and a half hours")
+
+    same_age, _ = read_ranked(
+        index, context, ranked, reader, weights, dict.fromkeys((s.sentence_id for s in ranked), 0.2)
+    )
+    # The answering sentence is from an older report than the first; one other is as old.
+    older = next(s for s in ranked[1:] if s is not answering)
+    times = {s.sentence_id: 0.3 for s in ranked} | {
+        answering.sentence_id: 0.1,
+        older.sentence_id: 0.1,
+    }
+    by_age, _ = read_ranked(index, context, ranked, reader, weights, times)
+
+    assert same_age[0].sentence_id == answering.sentence_id
+    assert by_age[0].sentence_id == ranked[0].sentence_id, "the newer report keeps its place"
+    places = [i for i, s in enumerate(ranked) if times[s.sentence_id] == 0.1]
+    assert by_age[places[0]].sentence_id == answering.sentence_id, (
+        "among reports of its own age the reader still moves it up"
+    )
