@@ -49,7 +49,7 @@ from retrieval.cues import find_cues
 from retrieval.evidence import SentenceTerms, agreement_bonus, gather_evidence, rank_sentences
 from retrieval.quotes import passage_span
 from retrieval.reading import ReaderWeights, pick_span, previous_sentence, same_standing
-from retrieval.recency import time_bonus
+from retrieval.recency import asks_latest, time_bonus
 from retrieval.search import retrieve
 
 RESULTS = ROOT / "bench" / "results" / "tune_reader.json"
@@ -78,7 +78,10 @@ def collect(answerer: Answerer, reader: Reader, items: list[dict], n: int) -> li
         ids = [e.sentence_id for e in evidence]
         times = time_bonus(index, context, ids, config.time)
         bonus = times + agreement_bonus(index, context, evidence, config.weights)
-        time_of = dict(zip(ids, times.tolist(), strict=True))
+        # As at run time (retrieval/service.py): time standings count on a question bound to
+        # a time only.
+        bound = asks_latest(context) or bool(context.timeframe and context.timeframe.window)
+        time_of = dict(zip(ids, times.tolist() if bound else [0.0] * len(ids), strict=True))
         ranked = rank_sentences(evidence, config.weights, bonus)[:n]
         answers = [a.lower() for a in item["answers"]]
         scores = {s.sentence_id: s.score for s in ranked}

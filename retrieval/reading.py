@@ -52,8 +52,8 @@ class ReaderWeights:
 
     candidates: int = 3
     rank: float = 2.8
-    min_span: float = 0.3
-    cue: float = 2.0
+    min_span: float = 0.4
+    cue: float = 5.0
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from retrieval.reading import (
     apply_readings,
     read_ranked,
 )
-from retrieval.recency import TimeWeights, mark_earlier_reports, time_bonus
+from retrieval.recency import TimeWeights, asks_latest, mark_earlier_reports, time_bonus
 from retrieval.search import SearchConfig, retrieve
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,10 @@ def answer_quotes(
         scores = {s.sentence_id: s.score for s in ranked}
         article, start, end = passage_span(index, ranked[0].sentence_id, context, scores, terms)
         standing = confidence(ranked[0], index.articles[article].text[start:end])
-        time_of = dict(zip(ids, times.tolist(), strict=True))
+        # On a question bound to a time the reader, which knows none, keeps to the order time
+        # gave; on one naming no time the recency prior is only a leaning it may overrule.
+        bound = asks_latest(context) or bool(context.timeframe and context.timeframe.window)
+        time_of = dict(zip(ids, times.tolist(), strict=True)) if bound else None
         ranked, readings = read_ranked(index, context, ranked, reader, config.reader, time_of)
     quotes = assemble_quotes(
         index, context, ranked, k=k, weights=config.weights, confidence=confidence, terms=terms
