@@ -198,3 +198,52 @@ def test_the_reader_does_not_lift_an_older_report_over_a_newer_one(index):
     assert by_age[places[0]].sentence_id == answering.sentence_id, (
         "among reports of its own age the reader still moves it up"
     )
+
+
+def test_time_holds_the_reader_only_on_a_question_bound_to_a_time(tmp_path):
+    import datetime as dt
+    import json
+
+    from index import BuildOptions, build_index, load_index
+    from retrieval.context import make_context
+    from retrieval.question import Question
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    stories = [
+        (
+            "first",
+            "2026-11-02",
+            "The harbour summit in Kessel opened on Monday. "
+            "The talks lasted for five and a half hours, officials said.",
+        ),
+        (
+            "again",
+            "2026-12-04",
+            "The harbour summit in Kessel met again on Friday. "
+            "The mayors of the harbour towns talked about the summit in Kessel for a long time.",
+        ),
+    ]
+    (corpus / "stories.jsonl").write_text(
+        "".join(json.dumps({"id": i, "published": p, "text": t}) + "\n" for i, p, t in stories)
+    )
+    build_index(corpus, tmp_path / "index", FakeEmbedder(), BuildOptions(32, 8))
+    index = load_index(tmp_path / "index")
+    config = RetrievalConfig(min_confidence=0.0, reader=ReaderWeights(candidates=4, rank=3.0))
+
+    def first_quotes(text: str) -> tuple[str, str]:
+        question = Question(original=text, text=text, kind="number")
+        vector = FakeEmbedder().embed([text])[0]
+        context = make_context(index, question, vector, as_of=dt.date(2026, 12, 6))
+        plain = answer_quotes(index, context, config, k=3)
+        read = answer_quotes(index, context, config, k=3, reader=ScriptedReader("five and a"))
+        return plain[0].text, read[0].text
+
+    plain, read = first_quotes("How long did the harbour summit in Kessel last?")
+    assert "met again" in plain, "the recency prior puts the newer report first"
+    assert "five and a half hours" in read, "on a question naming no time the reader overrules it"
+
+    plain, read = first_quotes("How long did the harbour summit in Kessel last this week?")
+    assert "met again" in plain and "met again" in read, (
+        "on a question naming a window the older report is not lifted over the one inside it"
+    )
