@@ -45,11 +45,16 @@ from index.reader_model import MODEL_DIR, Reader
 from retrieval import Answerer, check_question
 from retrieval.confidence import confidence_features
 from retrieval.context import make_context
-from retrieval.cues import find_cues
 from retrieval.evidence import SentenceTerms, agreement_bonus, gather_evidence, rank_sentences
 from retrieval.quotes import passage_span
-from retrieval.reading import ReaderWeights, pick_span, previous_sentence, same_standing
-from retrieval.recency import asks_latest, time_bonus
+from retrieval.reading import (
+    ReaderWeights,
+    pick_span,
+    previous_sentence,
+    same_standing,
+    span_choices,
+)
+from retrieval.recency import bound_to_time, time_bonus
 from retrieval.search import retrieve
 
 RESULTS = ROOT / "bench" / "results" / "tune_reader.json"
@@ -80,7 +85,7 @@ def collect(answerer: Answerer, reader: Reader, items: list[dict], n: int) -> li
         bonus = times + agreement_bonus(index, context, evidence, config.weights)
         # As at run time (retrieval/service.py): time standings count on a question bound to
         # a time only.
-        bound = asks_latest(context) or bool(context.timeframe and context.timeframe.window)
+        bound = bound_to_time(context)
         time_of = dict(zip(ids, times.tolist() if bound else [0.0] * len(ids), strict=True))
         ranked = rank_sentences(evidence, config.weights, bonus)[:n]
         answers = [a.lower() for a in item["answers"]]
@@ -96,20 +101,14 @@ def collect(answerer: Answerer, reader: Reader, items: list[dict], n: int) -> li
             passage = index.articles[article].text[start:end]
             match = config.confidence.probability(confidence_features(index, context, s, passage))
             sentence = texts[len(rows)][1]
-            cues = [m.span() for m in find_cues(context.question.kind, sentence, context.words)]
             alternatives = [
-                {
-                    "text": sentence[start:end],
-                    "p": chance,
-                    "cue": any(a < end and start < b for a, b in cues),
-                }
-                for start, end, chance in r.alternatives
+                {"text": sentence[start:end], "p": chance, "cue": fits}
+                for (start, end), chance, fits in span_choices(context, sentence, r)
             ]
             rows.append(
                 {
                     "key": s.rank,
                     "time": time_of[s.sentence_id],
-                    "day": int(index.article_day[index.sentence_rows[s.sentence_id, 0]]),
                     "p": r.probability,
                     "match": match,
                     "hit": any(a in passage.lower() for a in answers) if answers else False,

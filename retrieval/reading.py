@@ -22,10 +22,6 @@ class ReadResultLike(Protocol):
     @property
     def probability(self) -> float: ...
     @property
-    def span(self) -> tuple[int, int] | None: ...
-    @property
-    def span_probability(self) -> float: ...
-    @property
     def alternatives(self) -> tuple[tuple[int, int, float], ...]: ...
 
 
@@ -89,20 +85,24 @@ def pick_span(choices: Iterable[tuple[T, float, bool]], weights: ReaderWeights) 
     return best if best_score >= weights.min_span else None
 
 
+def span_choices(
+    context: QuestionContext, sentence: str, result: ReadResultLike
+) -> list[tuple[tuple[int, int], float, bool]]:
+    """The reader's likeliest spans in `sentence` as (span, probability, holds a cue): a span
+    holds a cue when it overlaps an expression `find_cues` finds for the question's kind (a
+    date for "when", a number for "how many", a name, a place)."""
+    cues = [m.span() for m in find_cues(context.question.kind, sentence, context.words)]
+    return [
+        ((start, end), probability, any(s < end and start < e for s, e in cues))
+        for start, end, probability in result.alternatives
+    ]
+
+
 def choose_span(
     context: QuestionContext, sentence: str, result: ReadResultLike, weights: ReaderWeights
 ) -> tuple[int, int] | None:
-    """The answer words the reader offers in `sentence`: `pick_span` over its likeliest
-    spans, a span holding a cue when it overlaps an expression `find_cues` finds for the
-    question's kind (a date for "when", a number for "how many", a name, a place)."""
-    cues = [m.span() for m in find_cues(context.question.kind, sentence, context.words)]
-    return pick_span(
-        (
-            ((start, end), probability, any(s < end and start < e for s, e in cues))
-            for start, end, probability in result.alternatives
-        ),
-        weights,
-    )
+    """The answer words the reader offers in `sentence`: `pick_span` over `span_choices`."""
+    return pick_span(span_choices(context, sentence, result), weights)
 
 
 def read_ranked(

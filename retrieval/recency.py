@@ -95,6 +95,13 @@ def asks_latest(context: QuestionContext) -> bool:
     return timeframe.present or context.question.future
 
 
+def bound_to_time(context: QuestionContext) -> bool:
+    """Whether the question is bound to a time: about the latest state of things (or what is
+    still to come), or naming a window of its own."""
+    timeframe = context.timeframe
+    return asks_latest(context) or (timeframe is not None and timeframe.window is not None)
+
+
 def mark_earlier_reports(context: QuestionContext, quotes: list[Quote]) -> list[Quote]:
     """Reports older than the one that answers, marked as earlier reports.
 
@@ -103,10 +110,9 @@ def mark_earlier_reports(context: QuestionContext, quotes: list[Quote]) -> list[
     answering quotes from articles published before the first quote's are. A quote answers
     when its score is at least half the first's; the order among the rest is kept.
     """
-    timeframe = context.timeframe
-    latest = asks_latest(context)
-    if timeframe is None or not (latest or timeframe.window) or len(quotes) < 2:
+    if not bound_to_time(context) or len(quotes) < 2:
         return quotes
+    latest = asks_latest(context)
     line = quotes[0].score / 2
     answering = [q for q in quotes if q.score >= line and q.published is not None]
     if len(answering) < 2:

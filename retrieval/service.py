@@ -36,7 +36,7 @@ from retrieval.reading import (
     apply_readings,
     read_ranked,
 )
-from retrieval.recency import TimeWeights, asks_latest, mark_earlier_reports, time_bonus
+from retrieval.recency import TimeWeights, bound_to_time, mark_earlier_reports, time_bonus
 from retrieval.search import SearchConfig, retrieve
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def answer_quotes(
         standing = confidence(ranked[0], index.articles[article].text[start:end])
         # On a question bound to a time the reader, which knows none, keeps to the order time
         # gave; on one naming no time the recency prior is only a leaning it may overrule.
-        bound = asks_latest(context) or bool(context.timeframe and context.timeframe.window)
+        bound = bound_to_time(context)
         time_of = dict(zip(ids, times.tolist(), strict=True)) if bound else None
         ranked, readings = read_ranked(index, context, ranked, reader, config.reader, time_of)
     quotes = assemble_quotes(

@@ -20,6 +20,10 @@ FOLLOW_UPS = [
     "what does Beijing say it was for?",
     "and what did Washington call it?",
 ]
+# Answers in a thread started from the question, at once (no cooldown).
+THREAD_CONFIG = BotConfig(
+    guild_id=GUILD_ID, answer_in_thread=True, guild_ready_timeout_s=0.05, cooldown_s=0
+)
 
 
 async def post(
@@ -62,16 +66,18 @@ def description(request: Request) -> str:
     return str(request.body["embeds"][0]["description"])
 
 
+async def first_answer_in_thread(fake: FakeDiscord) -> tuple[int, Request]:
+    """Ask FIRST by mention; the answer thread's id and the bot's first post in it."""
+    question = await fake.mention(FIRST)
+    thread_id = int(question["id"])  # the fake names a thread after its starting message
+    return thread_id, await nth_post(fake, thread_id, 1)
+
+
 async def test_a_thread_with_three_follow_ups_reads_each_in_the_light_of_the_last(
     fake_discord, start_bot
 ):
-    config = BotConfig(
-        guild_id=GUILD_ID, answer_in_thread=True, guild_ready_timeout_s=0.05, cooldown_s=0
-    )
-    bot = await start_bot(config=config)
-    question = await fake_discord.mention(FIRST)
-    thread_id = int(question["id"])  # the fake names a thread after its starting message
-    first = await nth_post(fake_discord, thread_id, 1)
+    bot = await start_bot(config=THREAD_CONFIG)
+    thread_id, first = await first_answer_in_thread(fake_discord)
     assert "Read as" not in description(first)
 
     descriptions = []

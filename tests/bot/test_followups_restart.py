@@ -12,7 +12,14 @@ from bot import BotConfig
 from tests.bot.conftest import RunningBot
 from tests.bot.discord_payloads import CHANNEL_ID, GUILD_ID
 from tests.bot.fake_discord import FakeDiscord
-from tests.bot.test_e2e_followups import FIRST, description, nth_post, post
+from tests.bot.test_e2e_followups import (
+    FIRST,
+    THREAD_CONFIG,
+    description,
+    first_answer_in_thread,
+    nth_post,
+    post,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -37,16 +44,12 @@ def _threads_started(fake: FakeDiscord) -> int:
 async def test_a_follow_up_in_a_thread_after_a_restart_is_read_in_the_light_of_the_last_turn(
     fake_discord, start_bot
 ):
-    config = BotConfig(
-        guild_id=GUILD_ID, answer_in_thread=True, guild_ready_timeout_s=0.05, cooldown_s=0
-    )
-    before = await start_bot(config=config)
-    question = await fake_discord.mention(FIRST)
-    thread_id = int(question["id"])  # the fake names a thread after its starting message
-    assert "Read as" not in description(await nth_post(fake_discord, thread_id, 1))
+    before = await start_bot(config=THREAD_CONFIG)
+    thread_id, first = await first_answer_in_thread(fake_discord)
+    assert "Read as" not in description(first)
     await stop_once_kept(before, 2)  # the thread and the answer in it
 
-    await start_bot(config=config)  # new services: a new query log over the same file
+    await start_bot(config=THREAD_CONFIG)  # new services: a new query log over the same file
     await post(fake_discord, "and when?", channel_id=thread_id)
     answer = await nth_post(fake_discord, thread_id, 2)
 
